@@ -1,0 +1,177 @@
+//! Wiring: topic, consumer group, writers, routing and the HTTP server.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use actix_web::{App, HttpServer, middleware, web};
+use events::Aggregate;
+use events::task::Task;
+use futures::FutureExt;
+use platform::config::ConfigError;
+use platform::http::{Readiness, ReadinessProbe};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use serde_json::json;
+
+use crate::config::Config;
+use crate::http::{forward::Forwarder, openapi, routes};
+use crate::ownership::group_member::GroupMemberSettings;
+use crate::ownership::{self, GroupMember, Registry, RoutingTable};
+use crate::service::CommandService;
+use crate::writer::WriterSettings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot bind {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("cannot provision the events topic: {0}")]
+    Topic(#[from] platform::kafka::TopicError),
+    #[error("cannot create a Kafka client: {0}")]
+    Kafka(#[from] rdkafka::error::KafkaError),
+    #[error("HTTP server failed: {0}")]
+    Server(#[from] std::io::Error),
+}
+
+pub struct Application {
+    url: String,
+    port: u16,
+    server: actix_web::dev::Server,
+    member: GroupMember,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free one), creates the topic when
+    /// missing and joins the ownership group. Partitions restore in the background.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let listener = TcpListener::bind(config.addr)
+            .map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let port = listener.local_addr()?.port();
+        let url = config
+            .advertised_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{port}", config.addr.ip()));
+
+        let topic = config.kafka.topic(Task::TOPIC_NAME);
+        let partitions = platform::kafka::ensure_topic(
+            &config.kafka.brokers,
+            &topic,
+            config.kafka.partitions,
+            config.replication,
+        )
+        .await?;
+
+        let registry = Arc::new(Registry::<Task>::new(WriterSettings {
+            brokers: config.kafka.brokers.clone(),
+            topic: topic.clone(),
+            group_id: config.group_id.clone(),
+            transaction_timeout: config.transaction_timeout,
+            batch_max: config.batch_max,
+        }));
+        let member = GroupMember::join(
+            GroupMemberSettings {
+                brokers: config.kafka.brokers.clone(),
+                topic: topic.clone(),
+                group_id: config.group_id.clone(),
+                client_id: ownership::client_id(&url),
+                session_timeout: config.session_timeout,
+            },
+            registry.clone(),
+        )?;
+        let service = web::Data::new(CommandService::<Task> {
+            registry: registry.clone(),
+            routing: RoutingTable::new(&config.kafka.brokers, &config.group_id, &topic)?,
+            forwarder: Forwarder::new(config.command_timeout),
+            partitions,
+            own_url: url.clone(),
+            timeout: config.command_timeout,
+            max_body_bytes: config.max_body_bytes,
+        });
+        let readiness = readiness_probe(registry, &config.kafka.brokers, &topic)?;
+        let metrics = platform::telemetry::metrics_handle();
+
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(platform::http::json_errors())
+                .wrap(middleware::from_fn(platform::http::request_context))
+                .app_data(service.clone())
+                .configure(|config| {
+                    platform::http::operational_routes(config, readiness.clone(), metrics.clone())
+                })
+                .route("/openapi.json", web::get().to(openapi::document))
+                .configure(routes::configure::<Task>)
+        })
+        .disable_signals()
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+
+        Ok(Self { url, port, server, member })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn server_handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until `shutdown` resolves, then drains requests in flight and
+    /// leaves the group, which lets every writer finish its batch.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> Result<(), StartError> {
+        let handle = self.server.handle();
+        let server = tokio::spawn(self.server);
+        shutdown.await;
+        tracing::info!("shutting down");
+        handle.stop(true).await;
+        let _ = server.await;
+        let member = self.member;
+        let _ = tokio::task::spawn_blocking(move || member.leave()).await;
+        Ok(())
+    }
+}
+
+/// Ready when Kafka answers and every owned partition has been restored.
+fn readiness_probe<A: Aggregate>(
+    registry: Arc<Registry<A>>,
+    brokers: &str,
+    topic: &str,
+) -> Result<ReadinessProbe, StartError> {
+    let admin: Arc<BaseConsumer> = Arc::new(platform::kafka::client_config(brokers).create()?);
+    let topic = topic.to_owned();
+    Ok(Arc::new(move || {
+        let registry = registry.clone();
+        let admin = admin.clone();
+        let topic = topic.clone();
+        async move {
+            let kafka = tokio::task::spawn_blocking(move || {
+                admin.fetch_metadata(Some(&topic), Duration::from_secs(2)).is_ok()
+            })
+            .await
+            .unwrap_or(false);
+            let ownership = registry.status();
+            Readiness {
+                ready: kafka && ownership.joined && ownership.restoring.is_empty(),
+                checks: json!({ "kafka": kafka, "ownership": ownership }),
+            }
+        }
+        .boxed()
+    }))
+}
+
+/// Runs the command API configured from the environment until SIGTERM.
+pub async fn serve_from_env() -> Result<(), StartError> {
+    platform::telemetry::init_logging();
+    let config = Config::from_env()?;
+    let application = Application::build(config).await?;
+    tracing::info!(url = application.url(), "command API listening");
+    application.run_until_stopped(platform::shutdown::signal()).await
+}

@@ -1,0 +1,127 @@
+//! What a command request says besides its body: who sends it, for which
+//! tenant, with which idempotency key and expected version.
+
+use actix_web::{HttpMessage, HttpRequest};
+use events::CommandMetadata;
+use platform::http::RequestId;
+use platform::{ApiError, ErrorCode};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::writer::ExpectedVersion;
+
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+pub const TENANT_ID: &str = "x-tenant-id";
+pub const ACTOR: &str = "x-actor";
+pub const CORRELATION_ID: &str = "x-correlation-id";
+/// Set by an instance that forwards a command to the partition's owner, so
+/// the owner never forwards it again.
+pub const FORWARDED: &str = "x-forwarded-command";
+
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub tenant_id: String,
+    pub actor: String,
+    pub correlation_id: String,
+    pub idempotency_key: Option<String>,
+    pub expected_version: ExpectedVersion,
+    pub forwarded: bool,
+}
+
+impl RequestContext {
+    pub fn from_request(request: &HttpRequest) -> Result<Self, ApiError> {
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.0.clone())
+            .unwrap_or_else(|| Uuid::now_v7().to_string());
+        let tenant_id = header(request, TENANT_ID)?.unwrap_or_else(|| "default".to_owned());
+        if tenant_id.len() > 64
+            || !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
+            return Err(invalid_header("X-Tenant-Id", "1-64 characters of A-Z a-z 0-9 . _ -"));
+        }
+        let actor = header(request, ACTOR)?.unwrap_or_else(|| "anonymous".to_owned());
+        if actor.chars().count() > 200 {
+            return Err(invalid_header("X-Actor", "at most 200 characters"));
+        }
+        let idempotency_key = header(request, IDEMPOTENCY_KEY)?;
+        if idempotency_key.as_ref().is_some_and(|key| key.len() > 255) {
+            return Err(invalid_header("Idempotency-Key", "at most 255 characters"));
+        }
+        Ok(Self {
+            correlation_id: header(request, CORRELATION_ID)?.unwrap_or_else(|| request_id.clone()),
+            expected_version: expected_version(header(request, "if-match")?.as_deref())?,
+            forwarded: request.headers().contains_key(FORWARDED),
+            request_id,
+            tenant_id,
+            actor,
+            idempotency_key,
+        })
+    }
+
+    /// The envelope metadata. A keyed command's id is its key, so the key
+    /// travels in the log and retries are recognised after a restart.
+    pub fn metadata(&self) -> CommandMetadata {
+        let command_id = self
+            .idempotency_key
+            .clone()
+            .unwrap_or_else(|| Uuid::now_v7().to_string());
+        CommandMetadata {
+            causation_id: command_id.clone(),
+            command_id,
+            correlation_id: self.correlation_id.clone(),
+            actor: self.actor.clone(),
+            tenant_id: self.tenant_id.clone(),
+        }
+    }
+}
+
+/// A non-empty, visible-ASCII header value, trimmed.
+fn header(request: &HttpRequest, name: &str) -> Result<Option<String>, ApiError> {
+    let Some(value) = request.headers().get(name) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| invalid_header(name, "must be visible ASCII"))?
+        .trim();
+    Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// `If-Match: "3"` (or `W/"3"`, or a bare 3) expects version 3; `*` expects nothing in particular.
+fn expected_version(if_match: Option<&str>) -> Result<ExpectedVersion, ApiError> {
+    let Some(value) = if_match else {
+        return Ok(ExpectedVersion::Any);
+    };
+    if value == "*" {
+        return Ok(ExpectedVersion::Any);
+    }
+    let tag = value.strip_prefix("W/").unwrap_or(value);
+    let tag = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(tag);
+    tag.parse()
+        .map(ExpectedVersion::Exactly)
+        .map_err(|_| invalid_header("If-Match", "must be an entity tag holding a version, e.g. \"3\""))
+}
+
+fn invalid_header(name: &str, rule: &str) -> ApiError {
+    ApiError::new(ErrorCode::InvalidHeader, format!("invalid {name} header: {rule}"))
+        .with_details(json!({ "header": name }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_forms() {
+        assert_eq!(expected_version(None).unwrap(), ExpectedVersion::Any);
+        assert_eq!(expected_version(Some("*")).unwrap(), ExpectedVersion::Any);
+        assert_eq!(expected_version(Some("\"3\"")).unwrap(), ExpectedVersion::Exactly(3));
+        assert_eq!(expected_version(Some("W/\"7\"")).unwrap(), ExpectedVersion::Exactly(7));
+        assert_eq!(expected_version(Some("12")).unwrap(), ExpectedVersion::Exactly(12));
+        assert!(expected_version(Some("\"abc\"")).is_err());
+        assert!(expected_version(Some("\"-1\"")).is_err());
+    }
+}

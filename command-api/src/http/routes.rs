@@ -1,0 +1,100 @@
+//! Handlers: parse the request into a command, hand it to the service.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use events::{Aggregate, CommandParseError, CommandParseErrorKind};
+use platform::http::read_json_body;
+use platform::{ApiError, ErrorCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::http::request_context::RequestContext;
+use crate::service::{CommandService, Submission};
+
+/// `POST /v1/{topic}` creates, `POST /v1/{topic}/{id}/{command}` runs any other command.
+pub fn configure<A: Aggregate>(config: &mut web::ServiceConfig) {
+    let collection = format!("/v1/{}", A::TOPIC_NAME);
+    config
+        .route(&collection, web::post().to(create::<A>))
+        .route(&format!("{collection}/{{id}}/{{command}}"), web::post().to(command::<A>));
+}
+
+async fn create<A: Aggregate>(
+    request: HttpRequest,
+    payload: web::Payload,
+    service: web::Data<CommandService<A>>,
+) -> Result<HttpResponse, ApiError> {
+    let context = RequestContext::from_request(&request)?;
+    let mut body = read_json_body(&request, payload, service.max_body_bytes).await?;
+    let id_field = format!("{}_id", A::STREAM_TYPE);
+    let supplied_id = take_id(&mut body, &id_field)?;
+    let command = A::parse_command("create", body.clone()).map_err(parse_error)?;
+    let stream_id = supplied_id.unwrap_or_else(|| match &context.idempotency_key {
+        // A retried create without an id must land on the same stream.
+        Some(key) => Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{}/{}/{key}", A::STREAM_TYPE, context.tenant_id).as_bytes()),
+        None => Uuid::now_v7(),
+    });
+    if let Value::Object(fields) = &mut body {
+        fields.insert(id_field, json!(stream_id));
+    }
+    let submission = Submission {
+        stream_id,
+        command,
+        context,
+        forward_path: format!("/v1/{}", A::TOPIC_NAME),
+        forward_body: body,
+    };
+    service.execute(submission).await
+}
+
+async fn command<A: Aggregate>(
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    payload: web::Payload,
+    service: web::Data<CommandService<A>>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, name) = path.into_inner();
+    let stream_id = Uuid::parse_str(&id).map_err(|_| {
+        ApiError::new(ErrorCode::InvalidParameter, format!("{id:?} is not a UUID"))
+            .with_details(json!({ "parameter": "id" }))
+    })?;
+    let context = RequestContext::from_request(&request)?;
+    let body = read_json_body(&request, payload, service.max_body_bytes).await?;
+    if name == "create" {
+        return Err(parse_error(CommandParseError::unknown_command(&name)));
+    }
+    let command = A::parse_command(&name, body.clone()).map_err(parse_error)?;
+    let submission = Submission {
+        stream_id,
+        command,
+        context,
+        forward_path: format!("/v1/{}/{stream_id}/{name}", A::TOPIC_NAME),
+        forward_body: body,
+    };
+    service.execute(submission).await
+}
+
+/// Removes the client-chosen stream id from a create body, if there is one.
+fn take_id(body: &mut Value, field: &str) -> Result<Option<Uuid>, ApiError> {
+    let Value::Object(fields) = body else {
+        return Ok(None);
+    };
+    match fields.remove(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Uuid::parse_str(&text)
+            .map(Some)
+            .map_err(|_| ApiError::invalid_field(field, format!("{field} must be a UUID"))),
+        Some(_) => Err(ApiError::invalid_field(field, format!("{field} must be a UUID string"))),
+    }
+}
+
+fn parse_error(error: CommandParseError) -> ApiError {
+    match error.kind {
+        CommandParseErrorKind::UnknownCommand => {
+            ApiError::new(ErrorCode::UnknownCommand, error.message)
+        }
+        CommandParseErrorKind::InvalidBody => match error.field {
+            Some(field) => ApiError::invalid_field(&field, error.message),
+            None => ApiError::new(ErrorCode::InvalidField, error.message).with_details(json!({})),
+        },
+    }
+}

@@ -1,0 +1,24 @@
+//! Which partitions this instance writes, and who writes the others.
+//! Ownership comes from a Kafka consumer group on the events topic: the group
+//! assigns partitions, this instance runs a writer for each of its own, and
+//! the group's description tells where every other partition lives.
+
+mod assignment;
+pub mod group_member;
+mod registry;
+mod routing;
+
+pub use group_member::GroupMember;
+pub use registry::Registry;
+pub use routing::RoutingTable;
+
+/// The consumer `client.id` carries the instance's URL so peers can forward to it.
+const CLIENT_ID_PREFIX: &str = "command-api|";
+
+pub fn client_id(advertised_url: &str) -> String {
+    format!("{CLIENT_ID_PREFIX}{advertised_url}")
+}
+
+pub fn url_from_client_id(client_id: &str) -> Option<&str> {
+    client_id.strip_prefix(CLIENT_ID_PREFIX)
+}

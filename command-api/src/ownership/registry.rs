@@ -1,0 +1,99 @@
+//! The writers this instance runs, keyed by partition.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use events::Aggregate;
+
+use crate::writer::{CommandRequest, PartitionWriter, WriterHandle, WriterSettings};
+
+pub struct Registry<A: Aggregate> {
+    settings: WriterSettings,
+    writers: Mutex<HashMap<i32, WriterHandle<A>>>,
+    /// Set once the group has given this member its first assignment.
+    joined: AtomicBool,
+}
+
+/// What `/readyz` needs to know about ownership.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OwnershipStatus {
+    pub joined: bool,
+    pub owned: Vec<i32>,
+    pub restoring: Vec<i32>,
+}
+
+impl<A: Aggregate> Registry<A> {
+    pub fn new(settings: WriterSettings) -> Self {
+        Self { settings, writers: Mutex::new(HashMap::new()), joined: AtomicBool::new(false) }
+    }
+
+    pub fn topic(&self) -> &str {
+        &self.settings.topic
+    }
+
+    pub fn assign(&self, partitions: &[i32]) {
+        let mut writers = self.writers.lock().expect("registry lock");
+        for &partition in partitions {
+            writers
+                .entry(partition)
+                .or_insert_with(|| PartitionWriter::spawn(partition, self.settings.clone()));
+        }
+        self.joined.store(true, Ordering::Release);
+        metrics::gauge!("command_api_owned_partitions").set(writers.len() as f64);
+    }
+
+    /// Stops the writers of partitions this member no longer owns; each
+    /// finishes its batch in flight first.
+    pub fn revoke(&self, partitions: &[i32]) {
+        let stopped: Vec<_> = {
+            let mut writers = self.writers.lock().expect("registry lock");
+            let stopped = partitions.iter().filter_map(|p| writers.remove(p)).collect();
+            metrics::gauge!("command_api_owned_partitions").set(writers.len() as f64);
+            stopped
+        };
+        for writer in stopped {
+            writer.stop();
+        }
+    }
+
+    pub fn revoke_all(&self) {
+        let partitions: Vec<i32> = self.writers.lock().expect("registry lock").keys().copied().collect();
+        self.revoke(&partitions);
+    }
+
+    /// A writer that died while its partition is still ours (e.g. a failed
+    /// transaction) is replaced: the new one re-fences and restores.
+    pub fn replace_dead_writers(&self) {
+        let mut writers = self.writers.lock().expect("registry lock");
+        for (partition, writer) in writers.iter_mut() {
+            if !writer.is_running() {
+                tracing::info!(partition, "restarting the partition writer");
+                *writer = PartitionWriter::spawn(*partition, self.settings.clone());
+            }
+        }
+    }
+
+    /// Hands the request to the partition's writer, or gives it back when
+    /// this instance does not own the partition.
+    #[allow(clippy::result_large_err)]
+    pub fn submit(&self, partition: i32, request: CommandRequest<A>) -> Result<(), CommandRequest<A>> {
+        let writers = self.writers.lock().expect("registry lock");
+        match writers.get(&partition) {
+            Some(writer) => writer.submit(request),
+            None => Err(request),
+        }
+    }
+
+    pub fn owns(&self, partition: i32) -> bool {
+        self.writers.lock().expect("registry lock").contains_key(&partition)
+    }
+
+    pub fn status(&self) -> OwnershipStatus {
+        let writers = self.writers.lock().expect("registry lock");
+        let mut owned: Vec<i32> = writers.keys().copied().collect();
+        owned.sort_unstable();
+        let restoring = owned.iter().copied().filter(|p| !writers[p].is_ready()).collect();
+        OwnershipStatus { joined: self.joined.load(Ordering::Acquire), owned, restoring }
+    }
+}

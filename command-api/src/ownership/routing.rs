@@ -1,0 +1,71 @@
+//! Where the partitions this instance does not own live: read from the
+//! group's description (each member's client id names its URL) and cached
+//! briefly, because it only changes on rebalance.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+
+use super::{assignment, url_from_client_id};
+
+const FRESH_FOR: Duration = Duration::from_secs(2);
+
+pub struct RoutingTable {
+    group_id: String,
+    topic: String,
+    admin: Arc<BaseConsumer>,
+    cache: Mutex<Option<(Instant, HashMap<i32, String>)>>,
+}
+
+impl RoutingTable {
+    pub fn new(brokers: &str, group_id: &str, topic: &str) -> rdkafka::error::KafkaResult<Self> {
+        Ok(Self {
+            group_id: group_id.to_owned(),
+            topic: topic.to_owned(),
+            admin: Arc::new(platform::kafka::client_config(brokers).create()?),
+            cache: Mutex::new(None),
+        })
+    }
+
+    /// The URL of the instance that owns `partition`, if the group says.
+    pub async fn owner(&self, partition: i32) -> Option<String> {
+        let cached = self.cache.lock().expect("routing cache lock").clone();
+        let owners = match cached {
+            Some((read_at, owners)) if read_at.elapsed() < FRESH_FOR => owners,
+            _ => self.refresh().await,
+        };
+        owners.get(&partition).cloned()
+    }
+
+    /// Forgets the cached owners, e.g. after an owner answered it no longer owns.
+    pub fn invalidate(&self) {
+        *self.cache.lock().expect("routing cache lock") = None;
+    }
+
+    async fn refresh(&self) -> HashMap<i32, String> {
+        let admin = self.admin.clone();
+        let group_id = self.group_id.clone();
+        let topic = self.topic.clone();
+        let owners = tokio::task::spawn_blocking(move || {
+            let mut owners = HashMap::new();
+            let Ok(groups) = admin.fetch_group_list(Some(&group_id), Duration::from_secs(2)) else {
+                return owners;
+            };
+            for member in groups.groups().iter().flat_map(|group| group.members()) {
+                let (Some(url), Some(bytes)) = (url_from_client_id(member.client_id()), member.assignment()) else {
+                    continue;
+                };
+                for partition in assignment::partitions_of(bytes, &topic) {
+                    owners.insert(partition, url.to_owned());
+                }
+            }
+            owners
+        })
+        .await
+        .unwrap_or_default();
+        *self.cache.lock().expect("routing cache lock") = Some((Instant::now(), owners.clone()));
+        owners
+    }
+}

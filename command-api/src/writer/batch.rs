@@ -1,0 +1,119 @@
+//! Deciding one command against the batch's overlay: idempotency, the
+//! expected version, then the aggregate's own `decide`.
+
+use chrono::Utc;
+use events::{Aggregate, Command, DomainError, Envelope, ErrorKind};
+use platform::{ApiError, ErrorCode};
+use serde_json::json;
+
+use super::stream_table::{Overlay, RecordRef, RecordedCommand, StreamTable};
+use super::{CommandRequest, ExpectedVersion};
+
+/// What deciding a command leaves for the commit step.
+pub enum Decision {
+    /// New events were added to the batch; the command's last one is at this index.
+    Appended { version: u64, last_record: usize, created: bool },
+    /// Nothing to append: a no-op, or a retry answered from its first attempt.
+    Unchanged { version: u64, last_record: Option<RecordRef>, created: bool, replayed: bool },
+}
+
+pub struct PendingRecord {
+    pub envelope: Envelope,
+    pub fingerprint: Option<String>,
+}
+
+pub fn decide<A: Aggregate>(
+    table: &StreamTable<A>,
+    overlay: &mut Overlay<A>,
+    request: &CommandRequest<A>,
+    records: &mut Vec<PendingRecord>,
+) -> Result<Decision, ApiError> {
+    let stream_id = request.stream_id;
+    let mut stream = overlay.stream(table, stream_id);
+
+    if let Some(idempotency) = &request.idempotency {
+        let key = (stream_id, idempotency.key.clone());
+        if let Some(known) = overlay.command(table, &key) {
+            if known.fingerprint != idempotency.fingerprint {
+                return Err(ApiError::new(
+                    ErrorCode::IdempotencyKeyReused,
+                    "this Idempotency-Key was already used with a different command",
+                )
+                .with_details(json!({ "idempotency_key": idempotency.key })));
+            }
+            return Ok(Decision::Unchanged {
+                version: known.version,
+                last_record: Some(known.last_record),
+                created: known.created,
+                replayed: true,
+            });
+        }
+    }
+
+    let exists = stream.aggregate.exists();
+    if let ExpectedVersion::Exactly(expected) = request.expected_version
+        && (exists || request.command.is_create())
+        && expected != stream.version
+    {
+        return Err(ApiError::new(
+            ErrorCode::VersionMismatch,
+            format!("expected version {expected}, but the {} is at version {}", A::STREAM_TYPE, stream.version),
+        )
+        .with_details(json!({ "expected_version": expected, "current_version": stream.version })));
+    }
+
+    let events = stream.aggregate.decide(&request.command).map_err(domain_error)?;
+    if events.is_empty() {
+        return Ok(Decision::Unchanged {
+            version: stream.version,
+            last_record: stream.last_record,
+            created: false,
+            replayed: false,
+        });
+    }
+
+    let created = stream.version == 0;
+    let occurred_at = Utc::now();
+    let fingerprint = request.idempotency.as_ref().map(|i| i.fingerprint.clone());
+    for event in &events {
+        stream.version += 1;
+        stream.aggregate = stream.aggregate.evolve(event);
+        records.push(PendingRecord {
+            envelope: Envelope::new(
+                event,
+                A::STREAM_TYPE,
+                stream_id,
+                stream.version,
+                &request.metadata,
+                occurred_at,
+            ),
+            fingerprint: fingerprint.clone(),
+        });
+    }
+    let last_record = records.len() - 1;
+    stream.last_record = Some(RecordRef::InBatch(last_record));
+    let version = stream.version;
+    overlay.put_stream(stream_id, stream);
+    if let Some(idempotency) = &request.idempotency {
+        overlay.put_command(
+            (stream_id, idempotency.key.clone()),
+            RecordedCommand {
+                fingerprint: idempotency.fingerprint.clone(),
+                version,
+                last_record: RecordRef::InBatch(last_record),
+                created,
+            },
+        );
+    }
+    Ok(Decision::Appended { version, last_record, created })
+}
+
+fn domain_error<E: DomainError>(error: E) -> ApiError {
+    let (status, details) = match error.kind() {
+        ErrorKind::Invalid { field } => (400, json!({ "field": field })),
+        ErrorKind::NotFound => (404, json!({})),
+        ErrorKind::Conflict => (409, json!({})),
+    };
+    ApiError::new(ErrorCode::Domain { code: error.code(), status }, error.to_string())
+        .with_details(details)
+}

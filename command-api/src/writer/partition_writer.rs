@@ -1,0 +1,315 @@
+//! One thread per owned partition. It fences older writers, restores, then
+//! turns queued commands into transactions: decide the whole batch against an
+//! overlay, produce, commit, and only then apply the overlay and reply.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use events::{Aggregate, Command};
+use platform::position::Position;
+use platform::{ApiError, ErrorCode};
+use rdkafka::error::KafkaError;
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+
+use super::batch::{self, Decision, PendingRecord};
+use super::record;
+use super::restore::restore;
+use super::stream_table::{Overlay, StreamTable};
+use super::{CommandOutcome, CommandRequest};
+
+#[derive(Debug, Clone)]
+pub struct WriterSettings {
+    pub brokers: String,
+    pub topic: String,
+    pub group_id: String,
+    pub transaction_timeout: Duration,
+    pub batch_max: usize,
+}
+
+/// How the rest of the service talks to a running writer.
+pub struct WriterHandle<A: Aggregate> {
+    pub partition: i32,
+    sender: mpsc::Sender<CommandRequest<A>>,
+    ready: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl<A: Aggregate> WriterHandle<A> {
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.thread.as_ref().is_some_and(|thread| !thread.is_finished())
+    }
+
+    /// Queues a command; gives it back when the writer has gone.
+    #[allow(clippy::result_large_err)]
+    pub fn submit(&self, request: CommandRequest<A>) -> Result<(), CommandRequest<A>> {
+        self.sender.send(request).map_err(|failed| failed.0)
+    }
+
+    /// Asks the writer to finish its batch in flight and stop, and waits for it.
+    pub fn stop(mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub struct PartitionWriter<A: Aggregate> {
+    partition: i32,
+    settings: WriterSettings,
+    receiver: mpsc::Receiver<CommandRequest<A>>,
+    ready: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+}
+
+/// Why a writer gave up its partition.
+#[derive(Debug, thiserror::Error)]
+enum WriterExit {
+    #[error("asked to stop")]
+    Stopped,
+    #[error("Kafka error: {0}")]
+    Kafka(#[from] KafkaError),
+}
+
+impl<A: Aggregate> PartitionWriter<A> {
+    pub fn spawn(partition: i32, settings: WriterSettings) -> WriterHandle<A> {
+        let (sender, receiver) = mpsc::channel();
+        let ready = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let writer = PartitionWriter {
+            partition,
+            settings,
+            receiver,
+            ready: ready.clone(),
+            stop: stop.clone(),
+        };
+        let thread = std::thread::Builder::new()
+            .name(format!("writer-{partition}"))
+            .spawn(move || writer.run())
+            .expect("spawning a partition writer thread");
+        WriterHandle { partition, sender, ready, stop, thread: Some(thread) }
+    }
+
+    fn run(self) {
+        let partition = self.partition;
+        match self.serve() {
+            Ok(()) | Err(WriterExit::Stopped) => {
+                tracing::info!(partition, "partition writer stopped")
+            }
+            Err(error) => tracing::warn!(partition, %error, "partition writer lost its partition"),
+        }
+        self.ready.store(false, Ordering::Release);
+        // Whatever is still queued goes back to its caller, who re-routes it.
+        while let Ok(request) = self.receiver.try_recv() {
+            let _ = request.reply.send(Err(unavailable(partition)));
+        }
+    }
+
+    fn should_stop(&self) -> bool {
+        self.stop.load(Ordering::Acquire)
+    }
+
+    fn serve(&self) -> Result<(), WriterExit> {
+        let settings = &self.settings;
+        let transactional_id = format!("{}.{}.{}", settings.group_id, settings.topic, self.partition);
+        let producer: FutureProducer = platform::kafka::client_config(&settings.brokers)
+            .set("transactional.id", &transactional_id)
+            .set("transaction.timeout.ms", settings.transaction_timeout.as_millis().to_string())
+            .set("linger.ms", "0")
+            .set("compression.type", "lz4")
+            .create()?;
+
+        // Fences every older producer with this id and aborts its open transaction.
+        let started = Instant::now();
+        self.retry_until_stopped(|| producer.init_transactions(Duration::from_secs(30)))?;
+        let (mut table, report) = restore::<A>(&settings.brokers, &settings.topic, self.partition, || {
+            self.should_stop()
+        })
+        .map_err(|error| match error {
+            KafkaError::Canceled => WriterExit::Stopped,
+            other => WriterExit::Kafka(other),
+        })?;
+        metrics::histogram!("command_api_restore_duration_seconds").record(started.elapsed().as_secs_f64());
+        tracing::info!(
+            partition = self.partition,
+            records = report.records,
+            undecodable = report.undecodable,
+            streams = table.stream_count(),
+            elapsed_ms = report.elapsed.as_millis() as u64,
+            "partition restored"
+        );
+        self.ready.store(true, Ordering::Release);
+
+        while !self.should_stop() {
+            let first = match self.receiver.recv_timeout(Duration::from_millis(100)) {
+                Ok(request) => request,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            };
+            let mut requests = vec![first];
+            while requests.len() < settings.batch_max {
+                match self.receiver.try_recv() {
+                    Ok(request) => requests.push(request),
+                    Err(_) => break,
+                }
+            }
+            self.write_batch(&producer, &mut table, requests)?;
+        }
+        Err(WriterExit::Stopped)
+    }
+
+    fn retry_until_stopped(
+        &self,
+        mut operation: impl FnMut() -> Result<(), KafkaError>,
+    ) -> Result<(), WriterExit> {
+        loop {
+            match operation() {
+                Ok(()) => return Ok(()),
+                Err(error) if self.should_stop() => return Err(error.into()),
+                Err(KafkaError::Transaction(error)) if error.is_retriable() => {
+                    tracing::warn!(partition = self.partition, %error, "retrying");
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+    }
+
+    /// Decides every request, appends their events in one transaction and
+    /// replies. A failed transaction replies 503 to the whole batch and keeps
+    /// the table as it was; an unrecoverable one ends the writer.
+    fn write_batch(
+        &self,
+        producer: &FutureProducer,
+        table: &mut StreamTable<A>,
+        requests: Vec<CommandRequest<A>>,
+    ) -> Result<(), WriterExit> {
+        let mut overlay = Overlay::<A>::default();
+        let mut records: Vec<PendingRecord> = Vec::new();
+        let mut decided = Vec::with_capacity(requests.len());
+        for request in requests {
+            match batch::decide(table, &mut overlay, &request, &mut records) {
+                Ok(decision) => decided.push((request, decision)),
+                Err(error) => {
+                    count(&request, error.code.name());
+                    let _ = request.reply.send(Err(error));
+                }
+            }
+        }
+
+        let offsets = if records.is_empty() {
+            Vec::new()
+        } else {
+            metrics::histogram!("command_api_transaction_batch_size").record(records.len() as f64);
+            match self.append(producer, &records) {
+                Ok(offsets) => offsets,
+                Err(error) => {
+                    for (request, _) in decided {
+                        count(&request, "unavailable");
+                        let _ = request.reply.send(Err(unavailable(self.partition)));
+                    }
+                    return self.recover(producer, error);
+                }
+            }
+        };
+
+        for (request, decision) in decided {
+            let outcome = self.outcome(&request, decision, &offsets);
+            count(&request, if outcome.replayed { "replayed" } else { "ok" });
+            let _ = request.reply.send(Ok(outcome));
+        }
+        table.merge(overlay, &offsets);
+        Ok(())
+    }
+
+    fn outcome(&self, request: &CommandRequest<A>, decision: Decision, offsets: &[i64]) -> CommandOutcome {
+        let position = |offset: i64| Position {
+            topic: self.settings.topic.clone(),
+            partition: self.partition,
+            offset,
+        };
+        match decision {
+            Decision::Appended { version, last_record, created } => CommandOutcome {
+                stream_id: request.stream_id,
+                version,
+                position: Some(position(offsets[last_record])),
+                created,
+                replayed: false,
+            },
+            Decision::Unchanged { version, last_record, created, replayed } => CommandOutcome {
+                stream_id: request.stream_id,
+                version,
+                position: last_record.map(|record| position(record.resolve(offsets))),
+                created,
+                replayed,
+            },
+        }
+    }
+
+    /// Produces the records in one transaction and returns their offsets once committed.
+    fn append(&self, producer: &FutureProducer, records: &[PendingRecord]) -> Result<Vec<i64>, KafkaError> {
+        producer.begin_transaction()?;
+        let mut deliveries = Vec::with_capacity(records.len());
+        for pending in records {
+            let key = pending.envelope.stream_id.to_string();
+            let payload = pending.envelope.to_json_bytes();
+            let record = FutureRecord::to(&self.settings.topic)
+                .partition(self.partition)
+                .key(&key)
+                .payload(&payload)
+                .headers(record::headers(&pending.envelope, pending.fingerprint.as_deref()));
+            let delivery = producer.send_result(record).map_err(|(error, _)| error)?;
+            deliveries.push(delivery);
+        }
+        // Waiting for the deliveries first matters: rdkafka's commit flushes by
+        // polling in 100 ms steps, racing the producer's own polling thread for
+        // the delivery reports, which would add ~100 ms to every commit.
+        let offsets = deliveries
+            .into_iter()
+            .map(|delivery| match futures::executor::block_on(delivery) {
+                Ok(Ok(delivered)) => Ok(delivered.offset),
+                Ok(Err((error, _))) => Err(error),
+                Err(_) => Err(KafkaError::Canceled),
+            })
+            .collect::<Result<Vec<i64>, KafkaError>>()?;
+        producer.commit_transaction(self.settings.transaction_timeout)?;
+        Ok(offsets)
+    }
+
+    /// After a failed transaction: abort it when Kafka allows, else give up
+    /// the partition so a fresh writer restores the truth from the log.
+    fn recover(&self, producer: &FutureProducer, error: KafkaError) -> Result<(), WriterExit> {
+        tracing::warn!(partition = self.partition, %error, "transaction failed");
+        let abortable = matches!(&error, KafkaError::Transaction(e) if e.txn_requires_abort())
+            || !matches!(&error, KafkaError::Transaction(_));
+        if abortable && producer.abort_transaction(self.settings.transaction_timeout).is_ok() {
+            return Ok(());
+        }
+        Err(WriterExit::Kafka(error))
+    }
+}
+
+fn unavailable(partition: i32) -> ApiError {
+    ApiError::new(
+        ErrorCode::PartitionUnavailable,
+        "the stream's partition is changing owner; retry",
+    )
+    .with_details(serde_json::json!({ "partition": partition }))
+}
+
+fn count<A: Aggregate>(request: &CommandRequest<A>, outcome: &'static str) {
+    metrics::counter!(
+        "command_api_commands_total",
+        "command" => request.command.name(),
+        "outcome" => outcome
+    )
+    .increment(1);
+}

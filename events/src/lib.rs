@@ -1,0 +1,27 @@
+//! The pure domain of the platform: aggregates decide on commands and evolve from
+//! events; events travel between services inside an [`Envelope`].
+//!
+//! Nothing in this crate performs I/O. Other crates (command API, projector, query API)
+//! code against the generic [`Aggregate`] seam so a second aggregate type can be added
+//! without touching their machinery.
+
+mod aggregate;
+mod command_metadata;
+mod command_parse_error;
+mod decode_error;
+mod envelope;
+mod error_kind;
+mod fold;
+mod occurred_at;
+pub mod task;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use aggregate::{Aggregate, Command, DomainError, DomainEvent};
+pub use command_metadata::CommandMetadata;
+pub use command_parse_error::{CommandParseError, CommandParseErrorKind};
+pub use decode_error::DecodeError;
+pub use envelope::Envelope;
+pub use error_kind::ErrorKind;
+pub use fold::fold;
+pub use task::{Task, TaskCommand, TaskError, TaskEvent};

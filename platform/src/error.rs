@@ -1,0 +1,142 @@
+//! The one error contract of every HTTP endpoint:
+//! `{ "error": { "code", "message", "details" } }`, where each code has one status.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::{Value, json};
+
+/// What went wrong, as clients match on it. Each code maps to exactly one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    MalformedJson,
+    InvalidField,
+    InvalidHeader,
+    InvalidParameter,
+    UnknownCommand,
+    RouteNotFound,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    VersionMismatch,
+    IdempotencyKeyReused,
+    PartitionUnavailable,
+    KafkaUnavailable,
+    DatabaseUnavailable,
+    Internal,
+    /// A refusal by the domain: its rule code and the status of its kind.
+    Domain { code: &'static str, status: u16 },
+}
+
+impl ErrorCode {
+    pub fn status(self) -> StatusCode {
+        use ErrorCode::*;
+        match self {
+            MalformedJson | InvalidField | InvalidHeader | InvalidParameter => {
+                StatusCode::BAD_REQUEST
+            }
+            UnknownCommand | RouteNotFound => StatusCode::NOT_FOUND,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            VersionMismatch => StatusCode::PRECONDITION_FAILED,
+            IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            PartitionUnavailable | KafkaUnavailable | DatabaseUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Domain { status, .. } => {
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            MalformedJson => "malformed_json",
+            InvalidField => "invalid_field",
+            InvalidHeader => "invalid_header",
+            InvalidParameter => "invalid_parameter",
+            UnknownCommand => "unknown_command",
+            RouteNotFound => "not_found",
+            MethodNotAllowed => "method_not_allowed",
+            UnsupportedMediaType => "unsupported_media_type",
+            PayloadTooLarge => "payload_too_large",
+            VersionMismatch => "version_mismatch",
+            IdempotencyKeyReused => "idempotency_key_reused",
+            PartitionUnavailable => "partition_unavailable",
+            KafkaUnavailable => "kafka_unavailable",
+            DatabaseUnavailable => "database_unavailable",
+            Internal => "internal",
+            Domain { code, .. } => code,
+        }
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: {message}", code.name())]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub details: Value,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            details: json!({}),
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// An invalid field of the request body, named in `details.field`.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidField, message).with_details(json!({ "field": field }))
+    }
+
+    pub fn body(&self) -> Value {
+        json!({ "error": { "code": self.code.name(), "message": self.message, "details": self.details } })
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        if self.code.status() == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(("Retry-After", "1"));
+        }
+        response.json(self.body())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_has_the_contract_shape() {
+        let error = ApiError::invalid_field("title", "title must not be empty");
+        assert_eq!(error.status_code(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            error.body(),
+            json!({ "error": { "code": "invalid_field", "message": "title must not be empty", "details": { "field": "title" } } })
+        );
+    }
+
+    #[test]
+    fn domain_codes_keep_their_status() {
+        let code = ErrorCode::Domain { code: "task_archived", status: 409 };
+        assert_eq!(code.status(), StatusCode::CONFLICT);
+        assert_eq!(code.name(), "task_archived");
+    }
+}

@@ -1,0 +1,104 @@
+//! Kafka client configuration and topic provisioning.
+
+use std::time::Duration;
+
+use rdkafka::ClientConfig;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::{ClientContext, DefaultClientContext};
+use rdkafka::consumer::ConsumerContext;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+
+/// The settings every client of ours starts from.
+pub fn client_config(brokers: &str) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    config
+        .set("bootstrap.servers", brokers)
+        .set("broker.address.family", "v4")
+        .set("log_level", "4");
+    config
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TopicError {
+    #[error("Kafka error while provisioning topic {topic}: {source}")]
+    Kafka { topic: String, source: KafkaError },
+    #[error("topic {topic} has no partitions in the cluster metadata after {waited:?}")]
+    NotVisible { topic: String, waited: Duration },
+}
+
+/// Creates the topic when missing (unlimited retention, the given partition
+/// count, replication factor `replication`) and returns its partition count as
+/// the cluster reports it, which wins over `partitions` for existing topics.
+pub async fn ensure_topic(
+    brokers: &str,
+    topic: &str,
+    partitions: i32,
+    replication: i32,
+) -> Result<i32, TopicError> {
+    let kafka_error = |source| TopicError::Kafka { topic: topic.to_owned(), source };
+    let admin: AdminClient<DefaultClientContext> =
+        client_config(brokers).create().map_err(kafka_error)?;
+    let new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication))
+        .set("retention.ms", "-1")
+        .set("retention.bytes", "-1");
+    let results = admin
+        .create_topics([&new_topic], &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))))
+        .await
+        .map_err(kafka_error)?;
+    for result in results {
+        match result {
+            Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+            Err((_, code)) => return Err(kafka_error(KafkaError::AdminOp(code))),
+        }
+    }
+    wait_for_partitions(brokers, topic).await
+}
+
+/// The topic's partition count, waiting until every partition has a leader.
+pub async fn wait_for_partitions(brokers: &str, topic: &str) -> Result<i32, TopicError> {
+    let brokers = brokers.to_owned();
+    let topic = topic.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let kafka_error = |source| TopicError::Kafka { topic: topic.clone(), source };
+        let consumer: BaseConsumer = client_config(&brokers).create().map_err(kafka_error)?;
+        let waited = Duration::from_secs(30);
+        let deadline = std::time::Instant::now() + waited;
+        loop {
+            let metadata = consumer
+                .fetch_metadata(Some(&topic), Duration::from_secs(5))
+                .map_err(kafka_error)?;
+            let partitions = metadata
+                .topics()
+                .iter()
+                .find(|candidate| candidate.name() == topic)
+                .filter(|found| found.error().is_none())
+                .map(|found| found.partitions())
+                .unwrap_or_default();
+            if !partitions.is_empty() && partitions.iter().all(|p| p.leader() >= 0) {
+                return Ok(partitions.len() as i32);
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(TopicError::NotVisible { topic: topic.clone(), waited });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    })
+    .await
+    .expect("metadata task panicked")
+}
+
+/// Context for consumers that read a partition to its end with
+/// `enable.partition.eof`: reaching the end is the expected outcome there,
+/// not the error librdkafka's default context would log.
+pub struct ReaderContext;
+
+impl ClientContext for ReaderContext {
+    fn error(&self, error: KafkaError, reason: &str) {
+        if error.rdkafka_error_code() != Some(RDKafkaErrorCode::PartitionEOF) {
+            tracing::error!(%error, reason, "Kafka client error");
+        }
+    }
+}
+
+impl ConsumerContext for ReaderContext {}

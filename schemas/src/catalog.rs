@@ -1,0 +1,69 @@
+//! Every schema file, embedded. Adding an event type or version means adding its file
+//! under `json/{stream_type}/` and one line here.
+
+/// The schema of one event type at one version: the shape of the envelope's `data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventSchema {
+    pub stream_type: &'static str,
+    pub event_type: &'static str,
+    pub version: u32,
+    /// The schema document, JSON text.
+    pub json: &'static str,
+}
+
+/// Builds an entry from its coordinates, so the file path cannot disagree with them.
+macro_rules! event_schema {
+    ($stream_type:literal, $event_type:literal, $version:literal) => {
+        EventSchema {
+            stream_type: $stream_type,
+            event_type: $event_type,
+            version: $version,
+            json: include_str!(concat!(
+                "../json/",
+                $stream_type,
+                "/",
+                $event_type,
+                ".v",
+                $version,
+                ".schema.json"
+            )),
+        }
+    };
+}
+
+static EVENT_SCHEMAS: [EventSchema; 13] = [
+    event_schema!("task", "TaskCreated", 1),
+    event_schema!("task", "TaskCreated", 2),
+    event_schema!("task", "TaskRenamed", 1),
+    event_schema!("task", "TaskDescriptionChanged", 1),
+    event_schema!("task", "TaskPriorityChanged", 1),
+    event_schema!("task", "TaskRescheduled", 1),
+    event_schema!("task", "TaskAssigned", 1),
+    event_schema!("task", "TaskUnassigned", 1),
+    event_schema!("task", "TaskTagAdded", 1),
+    event_schema!("task", "TaskTagRemoved", 1),
+    event_schema!("task", "TaskCompleted", 1),
+    event_schema!("task", "TaskReopened", 1),
+    event_schema!("task", "TaskArchived", 1),
+];
+
+static ENVELOPE_SCHEMA: &str = include_str!("../json/envelope.v1.schema.json");
+
+/// Every event schema: each event type at each version, legacy versions included.
+pub fn all() -> &'static [EventSchema] {
+    &EVENT_SCHEMAS
+}
+
+/// The schema of the envelope (`envelope.v1`), JSON text.
+pub fn envelope_schema() -> &'static str {
+    ENVELOPE_SCHEMA
+}
+
+/// The schema of `event_type` at `version` in streams of `stream_type`, if there is one.
+pub fn find(stream_type: &str, event_type: &str, version: u32) -> Option<&'static EventSchema> {
+    EVENT_SCHEMAS.iter().find(|schema| {
+        schema.stream_type == stream_type
+            && schema.event_type == event_type
+            && schema.version == version
+    })
+}

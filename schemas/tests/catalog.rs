@@ -1,0 +1,150 @@
+//! The catalog of schema files agrees with the domain and with JSON Schema itself.
+
+use std::collections::HashSet;
+
+use events::task::{Task, TaskEvent, rules};
+use events::testing::one_task_event_of_each_type;
+use events::{Aggregate, DecodeError, DomainEvent};
+use serde_json::Value;
+
+const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+fn parse(json: &str) -> Value {
+    serde_json::from_str(json).expect("schema files are JSON")
+}
+
+fn every_schema_document() -> Vec<(String, Value)> {
+    let mut documents = vec![("envelope.v1".to_owned(), parse(schemas::envelope_schema()))];
+    for schema in schemas::all() {
+        let name = format!(
+            "{}/{}.v{}",
+            schema.stream_type, schema.event_type, schema.version
+        );
+        documents.push((name, parse(schema.json)));
+    }
+    documents
+}
+
+#[test]
+fn every_event_type_has_a_schema_for_its_current_version() {
+    for event in one_task_event_of_each_type() {
+        let schema = schemas::find(
+            Task::STREAM_TYPE,
+            event.event_type(),
+            event.schema_version(),
+        );
+        assert!(
+            schema.is_some(),
+            "no schema file for {} v{}",
+            event.event_type(),
+            event.schema_version()
+        );
+    }
+}
+
+#[test]
+fn every_schema_is_of_a_version_the_domain_can_decode() {
+    for schema in schemas::all() {
+        assert_eq!(schema.stream_type, Task::STREAM_TYPE);
+        // The data may not fit the decoder, but type and version must be known.
+        let outcome = TaskEvent::decode(schema.event_type, schema.version, &Value::Null);
+        assert!(
+            matches!(outcome, Ok(_) | Err(DecodeError::InvalidData { .. })),
+            "{} v{}: {outcome:?}",
+            schema.event_type,
+            schema.version
+        );
+    }
+}
+
+#[test]
+fn every_file_is_a_valid_draft_2020_12_schema() {
+    for (name, document) in every_schema_document() {
+        assert_eq!(document["$schema"], DRAFT_2020_12, "{name}");
+        if let Err(error) = jsonschema::draft202012::meta::validate(&document) {
+            panic!("{name} breaks the meta-schema: {error}");
+        }
+        if let Err(error) = jsonschema::draft202012::new(&document) {
+            panic!("{name} does not compile: {error}");
+        }
+    }
+}
+
+#[test]
+fn every_file_is_documented_closed_and_identified() {
+    let mut ids = HashSet::new();
+    for (name, document) in every_schema_document() {
+        let id = document["$id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} has no $id"));
+        assert!(
+            id.ends_with(&format!("/{name}.schema.json")),
+            "{name}: $id {id}"
+        );
+        assert!(ids.insert(id.to_owned()), "{name}: duplicate $id");
+        assert!(document["title"].is_string(), "{name} has no title");
+        assert!(
+            document["description"].is_string(),
+            "{name} has no description"
+        );
+        assert_eq!(document["type"], "object", "{name}");
+        assert_eq!(document["additionalProperties"], false, "{name}");
+    }
+}
+
+#[test]
+fn catalog_entries_are_unique() {
+    let mut seen = HashSet::new();
+    for schema in schemas::all() {
+        assert!(
+            seen.insert((schema.stream_type, schema.event_type, schema.version)),
+            "{schema:?}"
+        );
+    }
+}
+
+#[test]
+fn schema_titles_name_type_and_version() {
+    for schema in schemas::all() {
+        let title = format!("{} v{}", schema.event_type, schema.version);
+        assert_eq!(parse(schema.json)["title"], title.as_str());
+    }
+}
+
+/// The length limits in the schemas are the domain's, so neither can drift alone.
+#[test]
+fn limits_match_the_domain_rules() {
+    let expected = |property: &str| match property {
+        "title" => Some((1, rules::TITLE_MAX_CHARS)),
+        "assignee" => Some((1, rules::ASSIGNEE_MAX_CHARS)),
+        "tag" => Some((1, rules::TAG_MAX_CHARS)),
+        "description" => Some((0, rules::DESCRIPTION_MAX_CHARS)),
+        _ => None,
+    };
+    for schema in schemas::all() {
+        let document = parse(schema.json);
+        let properties = document["properties"].as_object().unwrap();
+        for (property, definition) in properties {
+            if let Some((min, max)) = expected(property) {
+                assert_eq!(definition["maxLength"], max, "{schema:?} {property}");
+                let declared_min = definition["minLength"].as_u64().unwrap_or(0) as usize;
+                assert!(
+                    declared_min <= 1 && declared_min >= min,
+                    "{schema:?} {property}"
+                );
+            }
+            if property == "tags" {
+                assert_eq!(definition["maxItems"], rules::MAX_TAGS);
+                assert_eq!(definition["items"]["maxLength"], rules::TAG_MAX_CHARS);
+                assert_eq!(definition["uniqueItems"], true);
+            }
+            if property == "priority" {
+                let values: Vec<&str> = events::task::Priority::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect();
+                assert_eq!(definition["enum"], serde_json::json!(values), "{schema:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,578 @@
+#!/usr/bin/env bash
+# Local infrastructure for development and tests: a single-node Apache Kafka
+# broker (KRaft, broker+controller in one JVM) and PostgreSQL, both kept under
+# <repo>/.local (git-ignored). There is no Docker engine on the development
+# machines or CI, so both run as plain processes.
+#
+#   scripts/infra.sh up       install what is missing, start both (idempotent)
+#   scripts/infra.sh down     stop what this script started
+#   scripts/infra.sh status   say what is up (exit 1 if something is down)
+#   scripts/infra.sh env      print exports: eval "$(scripts/infra.sh env)"
+#
+# Overrides: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), PGPORT (5432),
+# KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), DATABASE_URL (an existing database to use
+# instead of the local cluster, if it answers).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOCAL=$ROOT/.local
+
+KAFKA_HOST=127.0.0.1
+KAFKA_PORT=${KAFKA_PORT:-9092}
+# The controller endpoint is recorded in the metadata log when the storage is
+# formatted (--standalone), so keep it stable for an existing data directory.
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+KAFKA_DIR=$LOCAL/kafka
+KAFKA_LIBS=$KAFKA_DIR/libs
+KAFKA_DATA=$KAFKA_DIR/data
+KAFKA_LOGS=$KAFKA_DIR/logs
+KAFKA_PID=$KAFKA_DIR/kafka.pid
+KAFKA_PROPS=$KAFKA_DIR/server.properties
+KAFKA_POM=$ROOT/infra/kafka/pom.xml
+KAFKA_LOG4J=$ROOT/infra/kafka/log4j2.properties
+KAFKA_MAIN=kafka.Kafka
+KAFKA_STORAGE_TOOL=kafka.tools.StorageTool
+KAFKA_START_TIMEOUT=60
+
+PG_HOST=127.0.0.1
+PGPORT=${PGPORT:-5432}
+PG_DB=cqrs
+DEFAULT_DATABASE_URL="postgres://postgres@$PG_HOST:$PGPORT/$PG_DB"
+# Same server, maintenance database: used to create $PG_DB.
+PG_ADMIN_URL="postgres://postgres@$PG_HOST:$PGPORT/postgres"
+
+# --------------------------------------------------------------------------
+# helpers
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() {
+  printf '[infra] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+# `as_root CMD...`: apt-get and runuser need root; use sudo when we are not.
+as_root() {
+  if ((EUID == 0)); then "$@"; else sudo "$@"; fi
+}
+
+# initdb, pg_ctl and postgres refuse to run as root, so run them as the
+# `postgres` OS user (as the current user when we are not root).
+as_pg() {
+  if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# True if something accepts TCP connections on 127.0.0.1:$1.
+port_open() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# True if $1 is the pid of a live process whose command line contains $2
+# (guards against a stale pid file whose pid was reused by something else).
+pid_alive() {
+  local pid=$1 pattern=$2
+  # No `| grep -q` here: with pipefail an early grep exit can fail the pipe.
+  [[ -n $pid && -r /proc/$pid/cmdline && $(tr '\0' ' ' <"/proc/$pid/cmdline") == *"$pattern"* ]]
+}
+
+# Single-quote $1 for the shell, for the `env` output.
+shell_quote() {
+  local q="'\\''"
+  printf "'%s'" "${1//\'/$q}"
+}
+
+# --------------------------------------------------------------------------
+# prerequisites
+
+pkg_installed() {
+  [[ $(dpkg -s "$1" 2>/dev/null) == *"Status: install ok installed"* ]]
+}
+
+kcat_cmd() {
+  command -v kcat || command -v kafkacat
+}
+
+# Newest PostgreSQL server bin directory (the Debian packages do not put
+# initdb/pg_ctl on PATH).
+pg_bin_dir() {
+  local dir
+  for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -rV); do
+    [[ -x $dir/initdb && -x $dir/pg_ctl ]] && { echo "$dir"; return 0; }
+  done
+  return 1
+}
+
+# Debian packages missing on this machine, one per line.
+missing_packages() {
+  local pkg
+  # What the Rust crates need to build (rdkafka builds librdkafka, sqlx/reqwest
+  # may link OpenSSL).
+  for pkg in build-essential pkg-config libssl-dev zlib1g-dev cmake curl; do
+    pkg_installed "$pkg" || echo "$pkg"
+  done
+  command -v java >/dev/null || echo default-jre-headless
+  command -v mvn >/dev/null || echo maven
+  pg_bin_dir >/dev/null || echo postgresql
+  command -v psql >/dev/null || echo postgresql-client
+  kcat_cmd >/dev/null || echo kcat
+}
+
+install_prerequisites() {
+  local -a pkgs
+  mapfile -t pkgs < <(missing_packages)
+  ((${#pkgs[@]})) || return 0
+
+  log "installing missing packages: ${pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq >/dev/null || die "apt-get update failed"
+  # kcat was called kafkacat on older releases.
+  local i
+  for i in "${!pkgs[@]}"; do
+    if [[ ${pkgs[i]} == kcat ]] && ! apt-cache show kcat >/dev/null 2>&1; then pkgs[i]=kafkacat; fi
+  done
+  mkdir -p "$LOCAL"
+  as_root apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >"$LOCAL/apt-get.log" 2>&1 ||
+    die "apt-get install ${pkgs[*]} failed; see $LOCAL/apt-get.log"
+
+  # Installing the postgresql package may create and start the distribution's
+  # "main" cluster on 5432, which would take our port and reject the
+  # password-less default URL. Nothing uses it yet, so stop it and keep it from
+  # starting on boot.
+  if [[ " ${pkgs[*]} " == *" postgresql "* ]]; then stop_distribution_cluster; fi
+}
+
+stop_distribution_cluster() {
+  command -v pg_lsclusters >/dev/null || return 0
+  local ver name port status
+  while read -r ver name port status _; do
+    [[ $ver =~ ^[0-9]+$ ]] || continue
+    if [[ $status == online* ]]; then
+      log "stopping the package's default cluster $ver/$name (port $port)"
+      as_root pg_ctlcluster "$ver" "$name" stop || true
+    fi
+    echo manual | as_root tee "/etc/postgresql/$ver/$name/start.conf" >/dev/null || true
+  done < <(pg_lsclusters --no-header 2>/dev/null)
+}
+
+check_java() {
+  local major
+  major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  [[ ${major%%.*} -ge 17 ]] 2>/dev/null || die "Kafka 4 needs Java 17 or newer; 'java' is version ${major:-unknown}"
+}
+
+# --------------------------------------------------------------------------
+# Kafka
+
+kafka_version() {
+  sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_POM"
+}
+
+# Download the broker's jars once. The marker records the pom's hash, so a
+# version bump in the pom fetches again; otherwise Maven is not run at all.
+ensure_kafka_libs() {
+  local marker=$KAFKA_LIBS/.resolved stamp
+  stamp="kafka $(kafka_version) pom-sha256 $(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
+  [[ -f $marker && $(<"$marker") == "$stamp" ]] && return 0
+
+  log "resolving Kafka $(kafka_version) jars with Maven (first run only, ~1 min)"
+  # Copy into a fresh folder and swap it in: mixing jars of two versions on one
+  # classpath would break the broker in odd ways.
+  local tmp=$KAFKA_DIR/libs.tmp
+  rm -rf "$tmp"
+  mvn -B -q -f "$KAFKA_POM" dependency:copy-dependencies -DoutputDirectory="$tmp" \
+    >"$KAFKA_LOGS/maven.log" 2>&1 ||
+    die "Maven could not resolve the Kafka jars; see $KAFKA_LOGS/maven.log"
+  ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || die "Maven finished but $tmp has no kafka_2.13 jar"
+  echo "$stamp" >"$tmp/.resolved"
+  rm -rf "$KAFKA_LIBS"
+  mv "$tmp" "$KAFKA_LIBS"
+}
+
+# Rewritten on every start so that port overrides take effect.
+write_kafka_config() {
+  cat >"$KAFKA_PROPS" <<EOF
+# Generated by scripts/infra.sh on every start; edit the script, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$KAFKA_DATA
+
+# One broker: every internal topic gets a single replica.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+# Few partitions, so that the first consumer group / transaction is fast.
+offsets.topic.num.partitions=4
+transaction.state.log.num.partitions=4
+
+# Topics are created explicitly by the services and tests.
+auto.create.topics.enable=false
+num.partitions=1
+
+# Tests: join groups at once and allow short session timeouts.
+group.initial.rebalance.delay.ms=0
+group.min.session.timeout.ms=1000
+group.consumer.min.session.timeout.ms=1000
+group.consumer.min.heartbeat.interval.ms=500
+# Abort timed-out transactions of dead writers within a second or so of their
+# transaction.timeout.ms (default check interval is 10 s).
+transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
+EOF
+}
+
+# The storage tool writes meta.properties and the bootstrap metadata once;
+# a second format would fail (and must not wipe data), so check first.
+format_kafka_storage() {
+  [[ -f $KAFKA_DATA/meta.properties ]] && return 0
+  local cluster_id
+  # A Kafka cluster id is a base64url-encoded random 128-bit UUID; generating
+  # it here saves a JVM start (StorageTool random-uuid). Ids starting with '-'
+  # are avoided, as Kafka itself does.
+  cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  while [[ $cluster_id == -* ]]; do
+    cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  done
+  log "formatting Kafka storage in $KAFKA_DATA (cluster id $cluster_id)"
+  mkdir -p "$KAFKA_DATA"
+  # (No log4j2 config: the tool's few log lines go to format.log, not server.log.)
+  java -cp "$KAFKA_LIBS/*" "$KAFKA_STORAGE_TOOL" format \
+    --cluster-id "$cluster_id" --config "$KAFKA_PROPS" --standalone \
+    >"$KAFKA_LOGS/format.log" 2>&1 ||
+    die "formatting the Kafka storage failed; see $KAFKA_LOGS/format.log"
+}
+
+kafka_pid() {
+  [[ -f $KAFKA_PID ]] && cat "$KAFKA_PID"
+  return 0
+}
+
+kafka_started_here() {
+  pid_alive "$(kafka_pid)" "$KAFKA_MAIN"
+}
+
+# True once the broker answers a metadata request (kcat); without kcat, once
+# its client port accepts connections (a weaker check).
+kafka_ready() {
+  local kcat
+  if kcat=$(kcat_cmd); then
+    "$kcat" -b "$KAFKA_HOST:$KAFKA_PORT" -L -m 2 >/dev/null 2>&1
+  else
+    port_open "$KAFKA_PORT"
+  fi
+}
+
+start_kafka() {
+  local -a jvm_opts
+  # Word splitting of KAFKA_HEAP_OPTS is intended (it holds several options).
+  read -ra jvm_opts <<<"${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
+  # The G1 settings are the ones bin/kafka-run-class.sh uses.
+  jvm_opts+=(-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
+    -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true
+    -Dkafka.logs.dir="$KAFKA_LOGS" -Dlog4j2.configurationFile="$KAFKA_LOG4J")
+  log "starting Kafka $(kafka_version) on $KAFKA_HOST:$KAFKA_PORT (logs: $KAFKA_LOGS)"
+  # setsid + nohup: the broker must outlive this script, its terminal and its
+  # process group. The inner shell writes its own pid and then becomes java,
+  # which stays right even if setsid has to fork.
+  rm -f "$KAFKA_PID"
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
+  setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' _ "$KAFKA_PID" \
+    java "${jvm_opts[@]}" -cp "$KAFKA_LIBS/*" "$KAFKA_MAIN" "$KAFKA_PROPS" \
+    </dev/null >>"$KAFKA_LOGS/kafka.out" 2>&1 9>&- &
+  local waited=0
+  until [[ -s $KAFKA_PID ]] || ((waited++ > 50)); do sleep 0.1; done
+}
+
+wait_for_kafka() {
+  local deadline=$((SECONDS + KAFKA_START_TIMEOUT))
+  until kafka_ready; do
+    if ! kafka_started_here; then
+      tail -n 20 "$KAFKA_LOGS/kafka.out" "$KAFKA_LOGS/server.log" >&2 2>/dev/null || true
+      die "Kafka exited during start-up; see $KAFKA_LOGS/server.log and $KAFKA_LOGS/kafka.out"
+    fi
+    ((SECONDS < deadline)) ||
+      die "Kafka did not answer on $KAFKA_HOST:$KAFKA_PORT within ${KAFKA_START_TIMEOUT}s; see $KAFKA_LOGS/server.log"
+    sleep 0.5
+  done
+}
+
+KAFKA_SUMMARY=""
+
+kafka_up() {
+  mkdir -p "$KAFKA_DATA" "$KAFKA_LOGS"
+  if kafka_started_here; then
+    wait_for_kafka
+    KAFKA_SUMMARY="already running (pid $(kafka_pid))"
+    return 0
+  fi
+  rm -f "$KAFKA_PID"
+  if port_open "$KAFKA_PORT"; then
+    # Another worktree's broker, say: use it rather than fail.
+    kafka_ready || die "port $KAFKA_PORT is taken by something that is not a Kafka broker (set KAFKA_PORT)"
+    KAFKA_SUMMARY="reusing the broker already on port $KAFKA_PORT (not started by this script)"
+    return 0
+  fi
+  port_open "$KAFKA_CONTROLLER_PORT" &&
+    die "controller port $KAFKA_CONTROLLER_PORT is taken (set KAFKA_CONTROLLER_PORT)"
+
+  check_java
+  ensure_kafka_libs
+  write_kafka_config
+  format_kafka_storage
+  start_kafka
+  wait_for_kafka
+  KAFKA_SUMMARY="started (pid $(kafka_pid))"
+}
+
+kafka_down() {
+  local pid
+  pid=$(kafka_pid)
+  if ! pid_alive "$pid" "$KAFKA_MAIN"; then
+    rm -f "$KAFKA_PID"
+    log "kafka: nothing to stop (no broker started by this script is running)"
+    return 0
+  fi
+  log "stopping Kafka (pid $pid)"
+  # SIGTERM runs the broker's controlled shutdown; give it time to finish.
+  kill -TERM "$pid"
+  local deadline=$((SECONDS + 60))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "Kafka did not stop within 60s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$KAFKA_PID"
+}
+
+kafka_status() {
+  if kafka_started_here; then
+    if kafka_ready; then
+      echo "kafka:    up   $KAFKA_HOST:$KAFKA_PORT (pid $(kafka_pid), Kafka $(kafka_version), data $KAFKA_DATA)"
+    else
+      echo "kafka:    starting or unhealthy (pid $(kafka_pid)); see $KAFKA_LOGS/server.log"
+      return 1
+    fi
+  elif kafka_ready; then
+    echo "kafka:    up   $KAFKA_HOST:$KAFKA_PORT (not started by this script)"
+  else
+    echo "kafka:    down"
+    return 1
+  fi
+}
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+
+# True if $1 accepts a connection and a query.
+pg_url_ok() {
+  command -v psql >/dev/null || return 1
+  PGCONNECT_TIMEOUT=3 psql "$1" -XAtqc 'select 1' >/dev/null 2>&1
+}
+
+# The externally supplied DATABASE_URL, if there is one and it answers.
+external_database_url() {
+  [[ -n ${DATABASE_URL:-} && ${DATABASE_URL} != "$DEFAULT_DATABASE_URL" ]] && pg_url_ok "$DATABASE_URL" &&
+    echo "$DATABASE_URL"
+}
+
+# Where the project-local cluster lives: <repo>/.local/postgres, unless the
+# postgres user cannot reach it (a checkout under a private directory such as
+# a mktemp dir), then a per-checkout directory under /var/tmp.
+pg_cluster_dir() {
+  if ((EUID != 0)) || runuser -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+    echo "$LOCAL/postgres"
+  else
+    echo "/var/tmp/cqrs-postgres-$(printf %s "$ROOT" | sha256sum | cut -c1-12)"
+  fi
+}
+
+# The bin directory matching an existing cluster's major version.
+pg_bin_for() {
+  local data=$1 ver
+  if [[ -f $data/PG_VERSION ]]; then
+    ver=$(<"$data/PG_VERSION")
+    [[ -x /usr/lib/postgresql/$ver/bin/pg_ctl ]] ||
+      die "$data was created by PostgreSQL $ver, which is not installed; remove that directory to start afresh"
+    echo "/usr/lib/postgresql/$ver/bin"
+  else
+    pg_bin_dir || die "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin"
+  fi
+}
+
+local_pg_running() {
+  local data
+  data=$(pg_cluster_dir)/data
+  [[ -f $data/PG_VERSION ]] || return 1
+  as_pg "$(pg_bin_for "$data")/pg_ctl" status -D "$data" >/dev/null 2>&1
+}
+
+ensure_postgres_user() {
+  ((EUID == 0)) || return 0
+  id postgres >/dev/null 2>&1 && return 0
+  log "creating the postgres system user"
+  useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash postgres
+}
+
+init_local_pg() {
+  local dir=$1 data=$1/data bin=$2
+  [[ -f $data/PG_VERSION ]] && return 0
+  log "creating a PostgreSQL cluster in $data"
+  as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    >"$dir/initdb.log" 2>&1 || die "initdb failed; see $dir/initdb.log"
+  # Development/test cluster: durability is traded for speed (the data can
+  # always be recreated), and no Unix socket (its path could exceed the
+  # socket-path limit; everything connects over TCP).
+  as_pg tee -a "$data/postgresql.conf" >/dev/null <<'EOF'
+
+# --- added by scripts/infra.sh ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+}
+
+start_local_pg() {
+  local dir bin
+  dir=$(pg_cluster_dir)
+  mkdir -p "$dir"
+  ((EUID == 0)) && chown postgres: "$dir"
+  bin=$(pg_bin_for "$dir/data")
+  init_local_pg "$dir" "$bin"
+  log "starting PostgreSQL on $PG_HOST:$PGPORT (log: $dir/postgres.log)"
+  # pg_ctl puts the postmaster in its own session, so it outlives this script.
+  as_pg "$bin/pg_ctl" start -D "$dir/data" -l "$dir/postgres.log" -o "-p $PGPORT" -w -t 60 >/dev/null 9>&- ||
+    die "PostgreSQL did not start; see $dir/postgres.log"
+}
+
+ensure_database() {
+  local exists
+  exists=$(psql "$PG_ADMIN_URL" -XAtqc "select 1 from pg_database where datname = '$PG_DB'") ||
+    die "cannot query $PG_ADMIN_URL"
+  [[ $exists == 1 ]] && return 0
+  log "creating database $PG_DB"
+  psql "$PG_ADMIN_URL" -XAtqc "create database $PG_DB" >/dev/null
+}
+
+PG_SUMMARY=""
+
+postgres_up() {
+  if external_database_url >/dev/null; then
+    PG_SUMMARY="using DATABASE_URL (external; not managed here)"
+    return 0
+  fi
+  if [[ -n ${DATABASE_URL:-} && ${DATABASE_URL} != "$DEFAULT_DATABASE_URL" ]]; then
+    log "warning: DATABASE_URL does not answer; using the project-local cluster instead"
+  fi
+  # Before pg_cluster_dir, which asks whether this user can reach .local.
+  ensure_postgres_user
+
+  if local_pg_running; then
+    PG_SUMMARY="already running ($(pg_cluster_dir)/data)"
+  elif port_open "$PGPORT"; then
+    pg_url_ok "$PG_ADMIN_URL" ||
+      die "something on port $PGPORT rejects $PG_ADMIN_URL (another PostgreSQL with password auth?); stop it or set PGPORT"
+    PG_SUMMARY="reusing the server already on port $PGPORT (not started by this script)"
+  else
+    start_local_pg
+    PG_SUMMARY="started ($(pg_cluster_dir)/data)"
+  fi
+  ensure_database
+}
+
+postgres_down() {
+  local data
+  data=$(pg_cluster_dir)/data
+  if ! local_pg_running; then
+    log "postgres: nothing to stop (the local cluster is not running)"
+    return 0
+  fi
+  log "stopping PostgreSQL ($data)"
+  as_pg "$(pg_bin_for "$data")/pg_ctl" stop -D "$data" -m fast -w -t 60 >/dev/null
+}
+
+postgres_status() {
+  if external_database_url >/dev/null; then
+    echo "postgres: up   DATABASE_URL (external)"
+  elif local_pg_running; then
+    echo "postgres: up   $DEFAULT_DATABASE_URL (data $(pg_cluster_dir)/data)"
+  elif pg_url_ok "$PG_ADMIN_URL"; then
+    echo "postgres: up   $PG_HOST:$PGPORT (not started by this script)"
+  else
+    echo "postgres: down"
+    return 1
+  fi
+}
+
+database_url() {
+  external_database_url || echo "$DEFAULT_DATABASE_URL"
+}
+
+# --------------------------------------------------------------------------
+# commands
+
+# Serialise `up` and `down` of this checkout (e.g. scripts/test.sh and
+# scripts/up.sh started at the same time would both try to start a broker).
+lock() {
+  mkdir -p "$LOCAL"
+  # Whatever we start must not inherit fd 9 (it would hold the lock for as
+  # long as it runs): see the `9>&-` on the start commands.
+  exec 9>"$LOCAL/infra.lock"
+  flock 9
+}
+
+cmd_up() {
+  local start=$SECONDS
+  lock
+  install_prerequisites
+  kafka_up
+  postgres_up
+  cat <<EOF
+infra is up ($((SECONDS - start))s)
+  kafka:    $KAFKA_HOST:$KAFKA_PORT  $KAFKA_SUMMARY
+  postgres: $(database_url | sed 's#://\([^:/@]*\):[^@]*@#://\1:***@#')  $PG_SUMMARY
+  use:      eval "\$(scripts/infra.sh env)"
+EOF
+}
+
+cmd_down() {
+  lock
+  kafka_down
+  postgres_down
+}
+
+cmd_status() {
+  local rc=0
+  kafka_status || rc=1
+  postgres_status || rc=1
+  return "$rc"
+}
+
+cmd_env() {
+  echo "export KAFKA_BROKERS=$(shell_quote "$KAFKA_HOST:$KAFKA_PORT")"
+  echo "export DATABASE_URL=$(shell_quote "$(database_url)")"
+}
+
+usage() {
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+main() {
+  case ${1:-} in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    env) cmd_env ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"

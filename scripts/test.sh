@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the workspace's tests against the local Kafka broker and PostgreSQL
+# (started by scripts/infra.sh if needed). Extra arguments go to cargo test:
+#   scripts/test.sh -p projector -- --nocapture
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+scripts/infra.sh up
+eval "$(scripts/infra.sh env)"
+exec cargo test --workspace "$@"

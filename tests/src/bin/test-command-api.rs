@@ -1,0 +1,6 @@
+//! The command API as a child process, for tests that SIGKILL it.
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    command_api::serve_from_env().await?;
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Reading a topic back the way an analytics consumer would.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use events::Envelope;
+use platform::kafka::ReaderContext;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::{Headers, Message};
+use rdkafka::{Offset, TopicPartitionList};
+
+#[derive(Debug, Clone)]
+pub struct ReadRecord {
+    pub partition: i32,
+    pub offset: i64,
+    pub key: Option<String>,
+    pub headers: HashMap<String, String>,
+    pub payload: Vec<u8>,
+}
+
+impl ReadRecord {
+    pub fn envelope(&self) -> Envelope {
+        Envelope::from_json_bytes(&self.payload).expect("record value is an envelope")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.payload).expect("record value is JSON")
+    }
+}
+
+/// Every committed record of the topic, in partition then offset order.
+pub fn read_all(brokers: &str, topic: &str) -> Vec<ReadRecord> {
+    let consumer: BaseConsumer<ReaderContext> = platform::kafka::client_config(brokers)
+        .set("group.id", "tests.reader")
+        .set("enable.auto.commit", "false")
+        .set("isolation.level", "read_committed")
+        .set("enable.partition.eof", "true")
+        .create_with_context(ReaderContext)
+        .expect("reader consumer");
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("topic metadata");
+    let partitions = metadata.topics()[0].partitions().len() as i32;
+    let mut assignment = TopicPartitionList::new();
+    for partition in 0..partitions {
+        assignment
+            .add_partition_offset(topic, partition, Offset::Beginning)
+            .unwrap();
+    }
+    consumer.assign(&assignment).unwrap();
+
+    let mut records = Vec::new();
+    let mut finished = 0;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while finished < partitions {
+        assert!(std::time::Instant::now() < deadline, "reading {topic} timed out");
+        match consumer.poll(Duration::from_millis(500)) {
+            None => {}
+            Some(Err(KafkaError::PartitionEOF(_))) => finished += 1,
+            Some(Err(error)) => panic!("reading {topic}: {error}"),
+            Some(Ok(message)) => records.push(ReadRecord {
+                partition: message.partition(),
+                offset: message.offset(),
+                key: message.key().map(|k| String::from_utf8_lossy(k).into_owned()),
+                headers: message
+                    .headers()
+                    .map(|headers| {
+                        headers
+                            .iter()
+                            .map(|h| {
+                                (
+                                    h.key.to_owned(),
+                                    String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                payload: message.payload().unwrap_or_default().to_vec(),
+            }),
+        }
+    }
+    records.sort_by_key(|r| (r.partition, r.offset));
+    records
+}
+
+/// The envelopes of one stream, in version order.
+pub fn stream_events(records: &[ReadRecord], stream_id: uuid::Uuid) -> Vec<Envelope> {
+    let mut envelopes: Vec<Envelope> = records
+        .iter()
+        .map(ReadRecord::envelope)
+        .filter(|e| e.stream_id == stream_id)
+        .collect();
+    envelopes.sort_by_key(|e| e.version);
+    envelopes
+}

@@ -1,0 +1,9 @@
+//! The command API against the real local Kafka: what it appends, and that it
+//! stays correct under concurrency, retries, restarts and a killed instance.
+
+mod bad_input;
+mod concurrency;
+mod envelope;
+mod failover;
+mod idempotency;
+mod restart;
