@@ -27,7 +27,10 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("cannot bind {addr}: {source}")]
-    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot provision the events topic: {0}")]
     Topic(#[from] platform::kafka::TopicError),
     #[error("cannot create a Kafka client: {0}")]
@@ -47,8 +50,10 @@ impl Application {
     /// Binds the listener (port 0 picks a free one), creates the topic when
     /// missing and joins the ownership group. Partitions restore in the background.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let listener = TcpListener::bind(config.addr)
-            .map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let listener = TcpListener::bind(config.addr).map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
         let port = listener.local_addr()?.port();
         let url = config
             .advertised_url
@@ -109,7 +114,12 @@ impl Application {
         .listen(listener)?
         .run();
 
-        Ok(Self { url, port, server, member })
+        Ok(Self {
+            url,
+            port,
+            server,
+            member,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -126,7 +136,10 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then drains requests in flight and
     /// leaves the group, which lets every writer finish its batch.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> Result<(), StartError> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<(), StartError> {
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
         shutdown.await;
@@ -153,7 +166,9 @@ fn readiness_probe<A: Aggregate>(
         let topic = topic.clone();
         async move {
             let kafka = tokio::task::spawn_blocking(move || {
-                admin.fetch_metadata(Some(&topic), Duration::from_secs(2)).is_ok()
+                admin
+                    .fetch_metadata(Some(&topic), Duration::from_secs(2))
+                    .is_ok()
             })
             .await
             .unwrap_or(false);
@@ -173,5 +188,7 @@ pub async fn serve_from_env() -> Result<(), StartError> {
     let config = Config::from_env()?;
     let application = Application::build(config).await?;
     tracing::info!(url = application.url(), "command API listening");
-    application.run_until_stopped(platform::shutdown::signal()).await
+    application
+        .run_until_stopped(platform::shutdown::signal())
+        .await
 }

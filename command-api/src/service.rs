@@ -50,10 +50,14 @@ impl<A: Aggregate> CommandService<A> {
         let command_name = submission.command.name();
         let deadline = started + self.timeout;
         let metadata = submission.context.metadata();
-        let idempotency = submission.context.idempotency_key.clone().map(|key| Idempotency {
-            key,
-            fingerprint: fingerprint(&submission.command),
-        });
+        let idempotency = submission
+            .context
+            .idempotency_key
+            .clone()
+            .map(|key| Idempotency {
+                key,
+                fingerprint: fingerprint(&submission.command),
+            });
 
         let result = loop {
             let (reply, answer) = oneshot::channel();
@@ -66,9 +70,11 @@ impl<A: Aggregate> CommandService<A> {
                 reply,
             };
             if self.registry.submit(partition, request).is_ok() {
-                match answer.await {
-                    Ok(Ok(outcome)) => break Ok(command_response::<A>(&outcome)),
-                    Ok(Err(error)) if error.code != ErrorCode::PartitionUnavailable => break Err(error),
+                match tokio::time::timeout_at(deadline.into(), answer).await {
+                    Ok(Ok(Ok(outcome))) => break Ok(command_response::<A>(&outcome)),
+                    Ok(Ok(Err(error))) if error.code != ErrorCode::PartitionUnavailable => {
+                        break Err(error);
+                    }
                     _ => {}
                 }
             } else if !submission.context.forwarded
@@ -80,7 +86,9 @@ impl<A: Aggregate> CommandService<A> {
                     None => self.routing.invalidate(),
                 }
             }
-            if Instant::now() >= deadline || submission.context.forwarded && !self.registry.owns(partition) {
+            if Instant::now() >= deadline
+                || submission.context.forwarded && !self.registry.owns(partition)
+            {
                 break Err(ApiError::new(
                     ErrorCode::PartitionUnavailable,
                     "no instance could take the command for this stream in time; retry",

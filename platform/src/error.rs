@@ -24,7 +24,10 @@ pub enum ErrorCode {
     DatabaseUnavailable,
     Internal,
     /// A refusal by the domain: its rule code and the status of its kind.
-    Domain { code: &'static str, status: u16 },
+    Domain {
+        code: &'static str,
+        status: u16,
+    },
 }
 
 impl ErrorCode {
@@ -135,7 +138,10 @@ mod tests {
 
     #[test]
     fn domain_codes_keep_their_status() {
-        let code = ErrorCode::Domain { code: "task_archived", status: 409 };
+        let code = ErrorCode::Domain {
+            code: "task_archived",
+            status: 409,
+        };
         assert_eq!(code.status(), StatusCode::CONFLICT);
         assert_eq!(code.name(), "task_archived");
     }

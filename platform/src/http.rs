@@ -37,7 +37,9 @@ pub async fn request_context(
         .filter(|value| !value.is_empty() && value.len() <= 128)
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    request.extensions_mut().insert(RequestId(request_id.clone()));
+    request
+        .extensions_mut()
+        .insert(RequestId(request_id.clone()));
 
     let span = tracing::info_span!(
         "http",
@@ -56,7 +58,9 @@ pub async fn request_context(
         )
     });
     if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID_HEADER), value);
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
     Ok(response)
 }
@@ -71,7 +75,9 @@ pub fn json_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
             .get(header::CONTENT_TYPE)
             .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
         if is_json {
-            return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+            return Ok(ErrorHandlerResponse::Response(
+                response.map_into_left_body(),
+            ));
         }
         let status = response.status();
         let code = match status.as_u16() {
@@ -100,8 +106,11 @@ pub async fn read_json_body(
     limit: usize,
 ) -> Result<Value, ApiError> {
     let too_large = || {
-        ApiError::new(ErrorCode::PayloadTooLarge, format!("the body exceeds {limit} bytes"))
-            .with_details(json!({ "limit_bytes": limit }))
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("the body exceeds {limit} bytes"),
+        )
+        .with_details(json!({ "limit_bytes": limit }))
     };
     let declared_length = request
         .headers()
@@ -115,7 +124,10 @@ pub async fn read_json_body(
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|error| {
-            ApiError::new(ErrorCode::MalformedJson, format!("could not read the body: {error}"))
+            ApiError::new(
+                ErrorCode::MalformedJson,
+                format!("could not read the body: {error}"),
+            )
         })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
@@ -131,7 +143,12 @@ pub async fn read_json_body(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if essence != "application/json" && !essence.ends_with("+json") {
         return Err(ApiError::new(
             ErrorCode::UnsupportedMediaType,
@@ -141,8 +158,11 @@ pub async fn read_json_body(
     }
 
     serde_json::from_slice(&body).map_err(|error| {
-        ApiError::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {error}"))
-            .with_details(json!({ "line": error.line(), "column": error.column() }))
+        ApiError::new(
+            ErrorCode::MalformedJson,
+            format!("the body is not valid JSON: {error}"),
+        )
+        .with_details(json!({ "line": error.line(), "column": error.column() }))
     })
 }
 
@@ -153,7 +173,8 @@ pub struct Readiness {
     pub checks: Value,
 }
 
-pub type ReadinessProbe = Arc<dyn Fn() -> futures::future::BoxFuture<'static, Readiness> + Send + Sync>;
+pub type ReadinessProbe =
+    Arc<dyn Fn() -> futures::future::BoxFuture<'static, Readiness> + Send + Sync>;
 
 /// `/healthz`, `/readyz` and `/metrics`.
 pub fn operational_routes(
@@ -175,7 +196,11 @@ async fn healthz() -> HttpResponse {
 
 async fn readyz(probe: web::Data<ReadinessProbe>) -> HttpResponse {
     let readiness = (probe.get_ref())().await;
-    let status = if readiness.ready { "ready" } else { "not_ready" };
+    let status = if readiness.ready {
+        "ready"
+    } else {
+        "not_ready"
+    };
     let body = json!({ "status": status, "checks": readiness.checks });
     if readiness.ready {
         HttpResponse::Ok().json(body)

@@ -36,14 +36,20 @@ pub async fn ensure_topic(
     partitions: i32,
     replication: i32,
 ) -> Result<i32, TopicError> {
-    let kafka_error = |source| TopicError::Kafka { topic: topic.to_owned(), source };
+    let kafka_error = |source| TopicError::Kafka {
+        topic: topic.to_owned(),
+        source,
+    };
     let admin: AdminClient<DefaultClientContext> =
         client_config(brokers).create().map_err(kafka_error)?;
     let new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication))
         .set("retention.ms", "-1")
         .set("retention.bytes", "-1");
     let results = admin
-        .create_topics([&new_topic], &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))))
+        .create_topics(
+            [&new_topic],
+            &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))),
+        )
         .await
         .map_err(kafka_error)?;
     for result in results {
@@ -60,7 +66,10 @@ pub async fn wait_for_partitions(brokers: &str, topic: &str) -> Result<i32, Topi
     let brokers = brokers.to_owned();
     let topic = topic.to_owned();
     tokio::task::spawn_blocking(move || {
-        let kafka_error = |source| TopicError::Kafka { topic: topic.clone(), source };
+        let kafka_error = |source| TopicError::Kafka {
+            topic: topic.clone(),
+            source,
+        };
         let consumer: BaseConsumer = client_config(&brokers).create().map_err(kafka_error)?;
         let waited = Duration::from_secs(30);
         let deadline = std::time::Instant::now() + waited;
@@ -79,7 +88,10 @@ pub async fn wait_for_partitions(brokers: &str, topic: &str) -> Result<i32, Topi
                 return Ok(partitions.len() as i32);
             }
             if std::time::Instant::now() > deadline {
-                return Err(TopicError::NotVisible { topic: topic.clone(), waited });
+                return Err(TopicError::NotVisible {
+                    topic: topic.clone(),
+                    waited,
+                });
             }
             std::thread::sleep(Duration::from_millis(100));
         }

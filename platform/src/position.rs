@@ -27,13 +27,23 @@ impl FromStr for Position {
     fn from_str(token: &str) -> Result<Self, Self::Err> {
         let invalid = || InvalidPosition(token.to_owned());
         let mut parts = token.rsplitn(3, ':');
-        let offset = parts.next().and_then(|p| p.parse().ok()).ok_or_else(invalid)?;
-        let partition = parts.next().and_then(|p| p.parse().ok()).ok_or_else(invalid)?;
+        let offset = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(invalid)?;
+        let partition = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(invalid)?;
         let topic = parts.next().filter(|t| !t.is_empty()).ok_or_else(invalid)?;
         if partition < 0 || offset < 0 {
             return Err(invalid());
         }
-        Ok(Self { topic: topic.to_owned(), partition, offset })
+        Ok(Self {
+            topic: topic.to_owned(),
+            partition,
+            offset,
+        })
     }
 }
 
@@ -43,7 +53,11 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let position = Position { topic: "events.tasks".into(), partition: 3, offset: 1234 };
+        let position = Position {
+            topic: "events.tasks".into(),
+            partition: 3,
+            offset: 1234,
+        };
         assert_eq!(position.to_string().parse::<Position>().unwrap(), position);
     }
 

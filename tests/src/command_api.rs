@@ -41,7 +41,6 @@ impl InProcess {
     }
 
     pub async fn start_with(config: command_api::Config) -> Self {
-        platform::telemetry::init_logging();
         let application = command_api::Application::build(config)
             .await
             .expect("command API starts");
@@ -56,7 +55,11 @@ impl InProcess {
                 .expect("command API runs");
         });
         wait_ready(&url).await;
-        Self { url, stop: Some(stop), task: Some(task) }
+        Self {
+            url,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     /// Graceful stop, as on SIGTERM.
@@ -82,8 +85,9 @@ impl ChildProcess {
     pub async fn start(env: &TestEnv, executable: &str) -> Self {
         let port = free_port();
         let url = format!("http://127.0.0.1:{port}");
-        let log = std::fs::File::create(std::env::temp_dir().join(format!("command-api-{port}.log")))
-            .expect("log file");
+        let log =
+            std::fs::File::create(std::env::temp_dir().join(format!("command-api-{port}.log")))
+                .expect("log file");
         let child = Command::new(executable)
             .env("COMMAND_API_ADDR", format!("127.0.0.1:{port}"))
             .env("KAFKA_BROKERS", &env.brokers)
@@ -112,7 +116,11 @@ impl Drop for ChildProcess {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Waits until `/readyz` answers 200.
@@ -156,7 +164,10 @@ impl Reply {
 
 impl Client {
     pub fn new(url: &str) -> Self {
-        Self { url: url.to_owned(), http: reqwest::Client::new() }
+        Self {
+            url: url.to_owned(),
+            http: reqwest::Client::new(),
+        }
     }
 
     pub async fn create(&self, body: Value) -> Reply {
@@ -170,8 +181,15 @@ impl Client {
         reply.body["task_id"].as_str().unwrap().parse().unwrap()
     }
 
-    pub async fn command(&self, task: uuid::Uuid, name: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
-        self.post(&format!("/v1/tasks/{task}/{name}"), body, headers).await
+    pub async fn command(
+        &self,
+        task: uuid::Uuid,
+        name: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        self.post(&format!("/v1/tasks/{task}/{name}"), body, headers)
+            .await
     }
 
     pub async fn post(&self, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
@@ -185,7 +203,11 @@ impl Client {
         match request.send().await {
             Ok(response) => Self::reply(response).await,
             // A refused or cut connection (a killed instance) is no answer at all.
-            Err(error) => Reply { status: 0, headers: Default::default(), body: json!({ "transport_error": error.to_string() }) },
+            Err(error) => Reply {
+                status: 0,
+                headers: Default::default(),
+                body: json!({ "transport_error": error.to_string() }),
+            },
         }
     }
 
@@ -202,6 +224,10 @@ impl Client {
         let headers = response.headers().clone();
         let bytes = response.bytes().await.unwrap_or_default();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 }

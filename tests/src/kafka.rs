@@ -54,7 +54,10 @@ pub fn read_all(brokers: &str, topic: &str) -> Vec<ReadRecord> {
     let mut finished = 0;
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while finished < partitions {
-        assert!(std::time::Instant::now() < deadline, "reading {topic} timed out");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "reading {topic} timed out"
+        );
         match consumer.poll(Duration::from_millis(500)) {
             None => {}
             Some(Err(KafkaError::PartitionEOF(_))) => finished += 1,
@@ -62,7 +65,9 @@ pub fn read_all(brokers: &str, topic: &str) -> Vec<ReadRecord> {
             Some(Ok(message)) => records.push(ReadRecord {
                 partition: message.partition(),
                 offset: message.offset(),
-                key: message.key().map(|k| String::from_utf8_lossy(k).into_owned()),
+                key: message
+                    .key()
+                    .map(|k| String::from_utf8_lossy(k).into_owned()),
                 headers: message
                     .headers()
                     .map(|headers| {
@@ -71,7 +76,8 @@ pub fn read_all(brokers: &str, topic: &str) -> Vec<ReadRecord> {
                             .map(|h| {
                                 (
                                     h.key.to_owned(),
-                                    String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                                    String::from_utf8_lossy(h.value.unwrap_or_default())
+                                        .into_owned(),
                                 )
                             })
                             .collect()

@@ -27,7 +27,11 @@ impl Forwarder {
 
     /// The owner's answer, or `None` when it could not take the command
     /// (unreachable, or no longer the owner) and routing should be re-read.
-    pub async fn forward<A: Aggregate>(&self, owner_url: &str, submission: &Submission<A>) -> Option<HttpResponse> {
+    pub async fn forward<A: Aggregate>(
+        &self,
+        owner_url: &str,
+        submission: &Submission<A>,
+    ) -> Option<HttpResponse> {
         let mut request = self
             .client
             .post(format!("{owner_url}{}", submission.forward_path))
@@ -63,7 +67,10 @@ fn headers_of(context: &RequestContext) -> Vec<(&'static str, String)> {
         (TENANT_ID, context.tenant_id.clone()),
         (ACTOR, context.actor.clone()),
         (CORRELATION_ID, context.correlation_id.clone()),
-        (platform::http::REQUEST_ID_HEADER, context.request_id.clone()),
+        (
+            platform::http::REQUEST_ID_HEADER,
+            context.request_id.clone(),
+        ),
     ];
     if let crate::writer::ExpectedVersion::Exactly(version) = context.expected_version {
         headers.push(("if-match", format!("\"{version}\"")));

@@ -11,16 +11,32 @@ pub async fn document() -> HttpResponse {
 
 const COMMANDS: [(&str, &str, Option<&str>); 11] = [
     ("rename", "Rename the task", Some("Rename")),
-    ("change-description", "Change or clear the description", Some("ChangeDescription")),
-    ("change-priority", "Change the priority", Some("ChangePriority")),
-    ("reschedule", "Set or clear the due date", Some("Reschedule")),
+    (
+        "change-description",
+        "Change or clear the description",
+        Some("ChangeDescription"),
+    ),
+    (
+        "change-priority",
+        "Change the priority",
+        Some("ChangePriority"),
+    ),
+    (
+        "reschedule",
+        "Set or clear the due date",
+        Some("Reschedule"),
+    ),
     ("assign", "Assign the task", Some("Assign")),
     ("unassign", "Remove the assignee", None),
     ("add-tag", "Add a tag (at most 20)", Some("Tag")),
     ("remove-tag", "Remove a tag", Some("Tag")),
     ("complete", "Complete an open task", None),
     ("reopen", "Reopen a completed task", None),
-    ("archive", "Archive the task; it accepts no command afterwards", None),
+    (
+        "archive",
+        "Archive the task; it accepts no command afterwards",
+        None,
+    ),
 ];
 
 static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
@@ -37,22 +53,32 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
     }));
     for (name, summary, body) in COMMANDS {
         let request_body = match body {
-            Some(schema) => json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } }),
-            None => json!({ "required": false, "description": "No fields: send no body or `{}`.", "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false } } } }),
-        };
-        paths.insert(format!("/v1/tasks/{{id}}/{name}"), json!({
-            "post": {
-                "operationId": name,
-                "summary": summary,
-                "parameters": common_parameters(true),
-                "requestBody": request_body,
-                "responses": command_responses("200")
+            Some(schema) => {
+                json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } })
             }
-        }));
+            None => {
+                json!({ "required": false, "description": "No fields: send no body or `{}`.", "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false } } } })
+            }
+        };
+        paths.insert(
+            format!("/v1/tasks/{{id}}/{name}"),
+            json!({
+                "post": {
+                    "operationId": name,
+                    "summary": summary,
+                    "parameters": common_parameters(true),
+                    "requestBody": request_body,
+                    "responses": command_responses("200")
+                }
+            }),
+        );
     }
     for (path, summary) in [
         ("/healthz", "Liveness: the process serves HTTP"),
-        ("/readyz", "Readiness: Kafka reachable and every owned partition restored (503 otherwise)"),
+        (
+            "/readyz",
+            "Readiness: Kafka reachable and every owned partition restored (503 otherwise)",
+        ),
         ("/metrics", "Prometheus metrics"),
         ("/openapi.json", "This document"),
     ] {

@@ -38,9 +38,14 @@ impl RequestContext {
             .unwrap_or_else(|| Uuid::now_v7().to_string());
         let tenant_id = header(request, TENANT_ID)?.unwrap_or_else(|| "default".to_owned());
         if tenant_id.len() > 64
-            || !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            || !tenant_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
         {
-            return Err(invalid_header("X-Tenant-Id", "1-64 characters of A-Z a-z 0-9 . _ -"));
+            return Err(invalid_header(
+                "X-Tenant-Id",
+                "1-64 characters of A-Z a-z 0-9 . _ -",
+            ));
         }
         let actor = header(request, ACTOR)?.unwrap_or_else(|| "anonymous".to_owned());
         if actor.chars().count() > 200 {
@@ -99,15 +104,24 @@ fn expected_version(if_match: Option<&str>) -> Result<ExpectedVersion, ApiError>
         return Ok(ExpectedVersion::Any);
     }
     let tag = value.strip_prefix("W/").unwrap_or(value);
-    let tag = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(tag);
-    tag.parse()
-        .map(ExpectedVersion::Exactly)
-        .map_err(|_| invalid_header("If-Match", "must be an entity tag holding a version, e.g. \"3\""))
+    let tag = tag
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(tag);
+    tag.parse().map(ExpectedVersion::Exactly).map_err(|_| {
+        invalid_header(
+            "If-Match",
+            "must be an entity tag holding a version, e.g. \"3\"",
+        )
+    })
 }
 
 fn invalid_header(name: &str, rule: &str) -> ApiError {
-    ApiError::new(ErrorCode::InvalidHeader, format!("invalid {name} header: {rule}"))
-        .with_details(json!({ "header": name }))
+    ApiError::new(
+        ErrorCode::InvalidHeader,
+        format!("invalid {name} header: {rule}"),
+    )
+    .with_details(json!({ "header": name }))
 }
 
 #[cfg(test)]
@@ -118,9 +132,18 @@ mod tests {
     fn if_match_forms() {
         assert_eq!(expected_version(None).unwrap(), ExpectedVersion::Any);
         assert_eq!(expected_version(Some("*")).unwrap(), ExpectedVersion::Any);
-        assert_eq!(expected_version(Some("\"3\"")).unwrap(), ExpectedVersion::Exactly(3));
-        assert_eq!(expected_version(Some("W/\"7\"")).unwrap(), ExpectedVersion::Exactly(7));
-        assert_eq!(expected_version(Some("12")).unwrap(), ExpectedVersion::Exactly(12));
+        assert_eq!(
+            expected_version(Some("\"3\"")).unwrap(),
+            ExpectedVersion::Exactly(3)
+        );
+        assert_eq!(
+            expected_version(Some("W/\"7\"")).unwrap(),
+            ExpectedVersion::Exactly(7)
+        );
+        assert_eq!(
+            expected_version(Some("12")).unwrap(),
+            ExpectedVersion::Exactly(12)
+        );
         assert!(expected_version(Some("\"abc\"")).is_err());
         assert!(expected_version(Some("\"-1\"")).is_err());
     }

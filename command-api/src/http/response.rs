@@ -7,7 +7,11 @@ use crate::writer::CommandOutcome;
 
 /// 201 for a create, 200 otherwise; `ETag` is the stream's version.
 pub fn command_response<A: Aggregate>(outcome: &CommandOutcome) -> HttpResponse {
-    let mut response = if outcome.created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    let mut response = if outcome.created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
     response.insert_header((header::ETAG, format!("\"{}\"", outcome.version)));
     if outcome.replayed {
         response.insert_header(("Idempotent-Replayed", "true"));

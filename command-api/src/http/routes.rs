@@ -15,7 +15,10 @@ pub fn configure<A: Aggregate>(config: &mut web::ServiceConfig) {
     let collection = format!("/v1/{}", A::TOPIC_NAME);
     config
         .route(&collection, web::post().to(create::<A>))
-        .route(&format!("{collection}/{{id}}/{{command}}"), web::post().to(command::<A>));
+        .route(
+            &format!("{collection}/{{id}}/{{command}}"),
+            web::post().to(command::<A>),
+        );
 }
 
 async fn create<A: Aggregate>(
@@ -30,7 +33,10 @@ async fn create<A: Aggregate>(
     let command = A::parse_command("create", body.clone()).map_err(parse_error)?;
     let stream_id = supplied_id.unwrap_or_else(|| match &context.idempotency_key {
         // A retried create without an id must land on the same stream.
-        Some(key) => Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("{}/{}/{key}", A::STREAM_TYPE, context.tenant_id).as_bytes()),
+        Some(key) => Uuid::new_v5(
+            &Uuid::NAMESPACE_OID,
+            format!("{}/{}/{key}", A::STREAM_TYPE, context.tenant_id).as_bytes(),
+        ),
         None => Uuid::now_v7(),
     });
     if let Value::Object(fields) = &mut body {
@@ -83,7 +89,10 @@ fn take_id(body: &mut Value, field: &str) -> Result<Option<Uuid>, ApiError> {
         Some(Value::String(text)) => Uuid::parse_str(&text)
             .map(Some)
             .map_err(|_| ApiError::invalid_field(field, format!("{field} must be a UUID"))),
-        Some(_) => Err(ApiError::invalid_field(field, format!("{field} must be a UUID string"))),
+        Some(_) => Err(ApiError::invalid_field(
+            field,
+            format!("{field} must be a UUID string"),
+        )),
     }
 }
 

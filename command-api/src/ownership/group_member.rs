@@ -9,10 +9,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use events::Aggregate;
+use rdkafka::TopicPartitionList;
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::KafkaResult;
-use rdkafka::TopicPartitionList;
 
 use super::Registry;
 
@@ -36,15 +36,18 @@ impl GroupMember {
     ) -> KafkaResult<Self> {
         let session_timeout = settings.session_timeout.as_millis().max(1000);
         let heartbeat = (session_timeout / 3).max(100);
-        let consumer: BaseConsumer<OwnershipContext<A>> = platform::kafka::client_config(&settings.brokers)
-            .set("group.id", &settings.group_id)
-            .set("client.id", &settings.client_id)
-            .set("partition.assignment.strategy", "cooperative-sticky")
-            .set("session.timeout.ms", session_timeout.to_string())
-            .set("heartbeat.interval.ms", heartbeat.to_string())
-            .set("enable.auto.commit", "false")
-            .set("auto.offset.reset", "latest")
-            .create_with_context(OwnershipContext { registry: registry.clone() })?;
+        let consumer: BaseConsumer<OwnershipContext<A>> =
+            platform::kafka::client_config(&settings.brokers)
+                .set("group.id", &settings.group_id)
+                .set("client.id", &settings.client_id)
+                .set("partition.assignment.strategy", "cooperative-sticky")
+                .set("session.timeout.ms", session_timeout.to_string())
+                .set("heartbeat.interval.ms", heartbeat.to_string())
+                .set("enable.auto.commit", "false")
+                .set("auto.offset.reset", "latest")
+                .create_with_context(OwnershipContext {
+                    registry: registry.clone(),
+                })?;
         consumer.subscribe(&[&settings.topic])?;
 
         let stop = Arc::new(AtomicBool::new(false));
@@ -65,7 +68,10 @@ impl GroupMember {
                 })
                 .expect("spawning the group member thread")
         };
-        Ok(Self { stop, thread: Some(thread) })
+        Ok(Self {
+            stop,
+            thread: Some(thread),
+        })
     }
 
     pub fn leave(mut self) {
@@ -108,5 +114,8 @@ impl<A: Aggregate> ConsumerContext for OwnershipContext<A> {
 }
 
 fn partitions_in(list: &TopicPartitionList, topic: &str) -> Vec<i32> {
-    list.elements_for_topic(topic).iter().map(|element| element.partition()).collect()
+    list.elements_for_topic(topic)
+        .iter()
+        .map(|element| element.partition())
+        .collect()
 }

@@ -25,7 +25,11 @@ pub struct OwnershipStatus {
 
 impl<A: Aggregate> Registry<A> {
     pub fn new(settings: WriterSettings) -> Self {
-        Self { settings, writers: Mutex::new(HashMap::new()), joined: AtomicBool::new(false) }
+        Self {
+            settings,
+            writers: Mutex::new(HashMap::new()),
+            joined: AtomicBool::new(false),
+        }
     }
 
     pub fn topic(&self) -> &str {
@@ -48,7 +52,10 @@ impl<A: Aggregate> Registry<A> {
     pub fn revoke(&self, partitions: &[i32]) {
         let stopped: Vec<_> = {
             let mut writers = self.writers.lock().expect("registry lock");
-            let stopped = partitions.iter().filter_map(|p| writers.remove(p)).collect();
+            let stopped = partitions
+                .iter()
+                .filter_map(|p| writers.remove(p))
+                .collect();
             metrics::gauge!("command_api_owned_partitions").set(writers.len() as f64);
             stopped
         };
@@ -58,7 +65,13 @@ impl<A: Aggregate> Registry<A> {
     }
 
     pub fn revoke_all(&self) {
-        let partitions: Vec<i32> = self.writers.lock().expect("registry lock").keys().copied().collect();
+        let partitions: Vec<i32> = self
+            .writers
+            .lock()
+            .expect("registry lock")
+            .keys()
+            .copied()
+            .collect();
         self.revoke(&partitions);
     }
 
@@ -77,7 +90,11 @@ impl<A: Aggregate> Registry<A> {
     /// Hands the request to the partition's writer, or gives it back when
     /// this instance does not own the partition.
     #[allow(clippy::result_large_err)]
-    pub fn submit(&self, partition: i32, request: CommandRequest<A>) -> Result<(), CommandRequest<A>> {
+    pub fn submit(
+        &self,
+        partition: i32,
+        request: CommandRequest<A>,
+    ) -> Result<(), CommandRequest<A>> {
         let writers = self.writers.lock().expect("registry lock");
         match writers.get(&partition) {
             Some(writer) => writer.submit(request),
@@ -86,14 +103,25 @@ impl<A: Aggregate> Registry<A> {
     }
 
     pub fn owns(&self, partition: i32) -> bool {
-        self.writers.lock().expect("registry lock").contains_key(&partition)
+        self.writers
+            .lock()
+            .expect("registry lock")
+            .contains_key(&partition)
     }
 
     pub fn status(&self) -> OwnershipStatus {
         let writers = self.writers.lock().expect("registry lock");
         let mut owned: Vec<i32> = writers.keys().copied().collect();
         owned.sort_unstable();
-        let restoring = owned.iter().copied().filter(|p| !writers[p].is_ready()).collect();
-        OwnershipStatus { joined: self.joined.load(Ordering::Acquire), owned, restoring }
+        let restoring = owned
+            .iter()
+            .copied()
+            .filter(|p| !writers[p].is_ready())
+            .collect();
+        OwnershipStatus {
+            joined: self.joined.load(Ordering::Acquire),
+            owned,
+            restoring,
+        }
     }
 }

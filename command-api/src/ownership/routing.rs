@@ -54,7 +54,9 @@ impl RoutingTable {
                 return owners;
             };
             for member in groups.groups().iter().flat_map(|group| group.members()) {
-                let (Some(url), Some(bytes)) = (url_from_client_id(member.client_id()), member.assignment()) else {
+                let (Some(url), Some(bytes)) =
+                    (url_from_client_id(member.client_id()), member.assignment())
+                else {
                     continue;
                 };
                 for partition in assignment::partitions_of(bytes, &topic) {

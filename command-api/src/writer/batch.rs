@@ -12,9 +12,18 @@ use super::{CommandRequest, ExpectedVersion};
 /// What deciding a command leaves for the commit step.
 pub enum Decision {
     /// New events were added to the batch; the command's last one is at this index.
-    Appended { version: u64, last_record: usize, created: bool },
+    Appended {
+        version: u64,
+        last_record: usize,
+        created: bool,
+    },
     /// Nothing to append: a no-op, or a retry answered from its first attempt.
-    Unchanged { version: u64, last_record: Option<RecordRef>, created: bool, replayed: bool },
+    Unchanged {
+        version: u64,
+        last_record: Option<RecordRef>,
+        created: bool,
+        replayed: bool,
+    },
 }
 
 pub struct PendingRecord {
@@ -57,12 +66,19 @@ pub fn decide<A: Aggregate>(
     {
         return Err(ApiError::new(
             ErrorCode::VersionMismatch,
-            format!("expected version {expected}, but the {} is at version {}", A::STREAM_TYPE, stream.version),
+            format!(
+                "expected version {expected}, but the {} is at version {}",
+                A::STREAM_TYPE,
+                stream.version
+            ),
         )
         .with_details(json!({ "expected_version": expected, "current_version": stream.version })));
     }
 
-    let events = stream.aggregate.decide(&request.command).map_err(domain_error)?;
+    let events = stream
+        .aggregate
+        .decide(&request.command)
+        .map_err(domain_error)?;
     if events.is_empty() {
         return Ok(Decision::Unchanged {
             version: stream.version,
@@ -105,7 +121,11 @@ pub fn decide<A: Aggregate>(
             },
         );
     }
-    Ok(Decision::Appended { version, last_record, created })
+    Ok(Decision::Appended {
+        version,
+        last_record,
+        created,
+    })
 }
 
 fn domain_error<E: DomainError>(error: E) -> ApiError {
@@ -114,6 +134,12 @@ fn domain_error<E: DomainError>(error: E) -> ApiError {
         ErrorKind::NotFound => (404, json!({})),
         ErrorKind::Conflict => (409, json!({})),
     };
-    ApiError::new(ErrorCode::Domain { code: error.code(), status }, error.to_string())
-        .with_details(details)
+    ApiError::new(
+        ErrorCode::Domain {
+            code: error.code(),
+            status,
+        },
+        error.to_string(),
+    )
+    .with_details(details)
 }

@@ -44,7 +44,9 @@ impl<A: Aggregate> WriterHandle<A> {
     }
 
     pub fn is_running(&self) -> bool {
-        self.thread.as_ref().is_some_and(|thread| !thread.is_finished())
+        self.thread
+            .as_ref()
+            .is_some_and(|thread| !thread.is_finished())
     }
 
     /// Queues a command; gives it back when the writer has gone.
@@ -95,7 +97,13 @@ impl<A: Aggregate> PartitionWriter<A> {
             .name(format!("writer-{partition}"))
             .spawn(move || writer.run())
             .expect("spawning a partition writer thread");
-        WriterHandle { partition, sender, ready, stop, thread: Some(thread) }
+        WriterHandle {
+            partition,
+            sender,
+            ready,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     fn run(self) {
@@ -119,10 +127,16 @@ impl<A: Aggregate> PartitionWriter<A> {
 
     fn serve(&self) -> Result<(), WriterExit> {
         let settings = &self.settings;
-        let transactional_id = format!("{}.{}.{}", settings.group_id, settings.topic, self.partition);
+        let transactional_id = format!(
+            "{}.{}.{}",
+            settings.group_id, settings.topic, self.partition
+        );
         let producer: FutureProducer = platform::kafka::client_config(&settings.brokers)
             .set("transactional.id", &transactional_id)
-            .set("transaction.timeout.ms", settings.transaction_timeout.as_millis().to_string())
+            .set(
+                "transaction.timeout.ms",
+                settings.transaction_timeout.as_millis().to_string(),
+            )
             .set("linger.ms", "0")
             .set("compression.type", "lz4")
             .create()?;
@@ -130,14 +144,16 @@ impl<A: Aggregate> PartitionWriter<A> {
         // Fences every older producer with this id and aborts its open transaction.
         let started = Instant::now();
         self.retry_until_stopped(|| producer.init_transactions(Duration::from_secs(30)))?;
-        let (mut table, report) = restore::<A>(&settings.brokers, &settings.topic, self.partition, || {
-            self.should_stop()
-        })
-        .map_err(|error| match error {
-            KafkaError::Canceled => WriterExit::Stopped,
-            other => WriterExit::Kafka(other),
-        })?;
-        metrics::histogram!("command_api_restore_duration_seconds").record(started.elapsed().as_secs_f64());
+        let (mut table, report) =
+            restore::<A>(&settings.brokers, &settings.topic, self.partition, || {
+                self.should_stop()
+            })
+            .map_err(|error| match error {
+                KafkaError::Canceled => WriterExit::Stopped,
+                other => WriterExit::Kafka(other),
+            })?;
+        metrics::histogram!("command_api_restore_duration_seconds")
+            .record(started.elapsed().as_secs_f64());
         tracing::info!(
             partition = self.partition,
             records = report.records,
@@ -230,21 +246,35 @@ impl<A: Aggregate> PartitionWriter<A> {
         Ok(())
     }
 
-    fn outcome(&self, request: &CommandRequest<A>, decision: Decision, offsets: &[i64]) -> CommandOutcome {
+    fn outcome(
+        &self,
+        request: &CommandRequest<A>,
+        decision: Decision,
+        offsets: &[i64],
+    ) -> CommandOutcome {
         let position = |offset: i64| Position {
             topic: self.settings.topic.clone(),
             partition: self.partition,
             offset,
         };
         match decision {
-            Decision::Appended { version, last_record, created } => CommandOutcome {
+            Decision::Appended {
+                version,
+                last_record,
+                created,
+            } => CommandOutcome {
                 stream_id: request.stream_id,
                 version,
                 position: Some(position(offsets[last_record])),
                 created,
                 replayed: false,
             },
-            Decision::Unchanged { version, last_record, created, replayed } => CommandOutcome {
+            Decision::Unchanged {
+                version,
+                last_record,
+                created,
+                replayed,
+            } => CommandOutcome {
                 stream_id: request.stream_id,
                 version,
                 position: last_record.map(|record| position(record.resolve(offsets))),
@@ -255,7 +285,11 @@ impl<A: Aggregate> PartitionWriter<A> {
     }
 
     /// Produces the records in one transaction and returns their offsets once committed.
-    fn append(&self, producer: &FutureProducer, records: &[PendingRecord]) -> Result<Vec<i64>, KafkaError> {
+    fn append(
+        &self,
+        producer: &FutureProducer,
+        records: &[PendingRecord],
+    ) -> Result<Vec<i64>, KafkaError> {
         producer.begin_transaction()?;
         let mut deliveries = Vec::with_capacity(records.len());
         for pending in records {
@@ -265,7 +299,10 @@ impl<A: Aggregate> PartitionWriter<A> {
                 .partition(self.partition)
                 .key(&key)
                 .payload(&payload)
-                .headers(record::headers(&pending.envelope, pending.fingerprint.as_deref()));
+                .headers(record::headers(
+                    &pending.envelope,
+                    pending.fingerprint.as_deref(),
+                ));
             let delivery = producer.send_result(record).map_err(|(error, _)| error)?;
             deliveries.push(delivery);
         }
@@ -290,7 +327,11 @@ impl<A: Aggregate> PartitionWriter<A> {
         tracing::warn!(partition = self.partition, %error, "transaction failed");
         let abortable = matches!(&error, KafkaError::Transaction(e) if e.txn_requires_abort())
             || !matches!(&error, KafkaError::Transaction(_));
-        if abortable && producer.abort_transaction(self.settings.transaction_timeout).is_ok() {
+        if abortable
+            && producer
+                .abort_transaction(self.settings.transaction_timeout)
+                .is_ok()
+        {
             return Ok(());
         }
         Err(WriterExit::Kafka(error))

@@ -13,13 +13,23 @@ pub const COMMAND_FINGERPRINT: &str = "command_fingerprint";
 pub fn headers(envelope: &Envelope, fingerprint: Option<&str>) -> OwnedHeaders {
     let schema_version = envelope.schema_version.to_string();
     let headers = OwnedHeaders::new_with_capacity(4)
-        .insert(Header { key: EVENT_TYPE, value: Some(envelope.event_type.as_str()) })
-        .insert(Header { key: SCHEMA_VERSION, value: Some(schema_version.as_str()) })
-        .insert(Header { key: CONTENT_TYPE, value: Some("application/json") });
+        .insert(Header {
+            key: EVENT_TYPE,
+            value: Some(envelope.event_type.as_str()),
+        })
+        .insert(Header {
+            key: SCHEMA_VERSION,
+            value: Some(schema_version.as_str()),
+        })
+        .insert(Header {
+            key: CONTENT_TYPE,
+            value: Some("application/json"),
+        });
     match fingerprint {
-        Some(fingerprint) => {
-            headers.insert(Header { key: COMMAND_FINGERPRINT, value: Some(fingerprint) })
-        }
+        Some(fingerprint) => headers.insert(Header {
+            key: COMMAND_FINGERPRINT,
+            value: Some(fingerprint),
+        }),
         None => headers,
     }
 }

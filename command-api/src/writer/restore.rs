@@ -40,7 +40,11 @@ pub fn restore<A: Aggregate>(
     consumer.assign(&assignment)?;
 
     let mut table = StreamTable::<A>::default();
-    let mut report = RestoreReport { records: 0, undecodable: 0, elapsed: Duration::ZERO };
+    let mut report = RestoreReport {
+        records: 0,
+        undecodable: 0,
+        elapsed: Duration::ZERO,
+    };
     loop {
         if should_stop() {
             return Err(KafkaError::Canceled);
@@ -54,7 +58,12 @@ pub fn restore<A: Aggregate>(
                 let payload = message.payload().unwrap_or_default();
                 let Ok(envelope) = Envelope::from_json_bytes(payload) else {
                     report.undecodable += 1;
-                    tracing::error!(topic, partition, offset = message.offset(), "undecodable record in the events topic; skipped during restore");
+                    tracing::error!(
+                        topic,
+                        partition,
+                        offset = message.offset(),
+                        "undecodable record in the events topic; skipped during restore"
+                    );
                     continue;
                 };
                 let fingerprint = record::fingerprint_of(message.headers());

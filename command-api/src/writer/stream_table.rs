@@ -33,7 +33,11 @@ pub struct StreamState<A> {
 
 impl<A: Default> Default for StreamState<A> {
     fn default() -> Self {
-        Self { aggregate: A::default(), version: 0, last_record: None }
+        Self {
+            aggregate: A::default(),
+            version: 0,
+            last_record: None,
+        }
     }
 }
 
@@ -55,7 +59,10 @@ pub struct StreamTable<A> {
 
 impl<A: Aggregate> Default for StreamTable<A> {
     fn default() -> Self {
-        Self { streams: HashMap::new(), commands: HashMap::new() }
+        Self {
+            streams: HashMap::new(),
+            commands: HashMap::new(),
+        }
     }
 }
 
@@ -100,7 +107,10 @@ pub struct Overlay<A> {
 
 impl<A: Aggregate> Default for Overlay<A> {
     fn default() -> Self {
-        Self { streams: HashMap::new(), commands: HashMap::new() }
+        Self {
+            streams: HashMap::new(),
+            commands: HashMap::new(),
+        }
     }
 }
 

@@ -19,7 +19,12 @@ async fn same_if_match_has_exactly_one_winner() {
         let client = client.clone();
         async move {
             client
-                .command(task, "rename", Some(json!({ "title": format!("title {i}") })), &[("If-Match", "\"1\"")])
+                .command(
+                    task,
+                    "rename",
+                    Some(json!({ "title": format!("title {i}") })),
+                    &[("If-Match", "\"1\"")],
+                )
                 .await
         }
     });
@@ -50,7 +55,16 @@ async fn unconditional_commands_are_serialized() {
 
     let replies = join_all((0..40).map(|i| {
         let client = client.clone();
-        async move { client.command(task, "add-tag", Some(json!({ "tag": format!("t{}", i % 20) })), &[]).await }
+        async move {
+            client
+                .command(
+                    task,
+                    "add-tag",
+                    Some(json!({ "tag": format!("t{}", i % 20) })),
+                    &[],
+                )
+                .await
+        }
     }))
     .await;
     assert!(replies.iter().all(|r| r.status == 200), "{replies:?}");
@@ -58,7 +72,11 @@ async fn unconditional_commands_are_serialized() {
 
     let events = stream_events(&read_all(&env.brokers, &env.tasks_topic()), task);
     let versions: Vec<u64> = events.iter().map(|e| e.version).collect();
-    assert_eq!(versions, (1..=21).collect::<Vec<_>>(), "20 distinct tags after the create");
+    assert_eq!(
+        versions,
+        (1..=21).collect::<Vec<_>>(),
+        "20 distinct tags after the create"
+    );
     assert!(acknowledged.iter().all(|v| (2..=21).contains(v)));
     api.stop().await;
 }

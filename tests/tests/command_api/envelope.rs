@@ -21,30 +21,76 @@ async fn each_command_appends_its_envelope() {
     assert_eq!(created.status, 201, "{created:?}");
     assert_eq!(created.headers["etag"], "\"1\"");
     let task: uuid::Uuid = created.body["task_id"].as_str().unwrap().parse().unwrap();
-    assert!(created.body["position"].as_str().unwrap().starts_with(&env.tasks_topic()));
+    assert!(
+        created.body["position"]
+            .as_str()
+            .unwrap()
+            .starts_with(&env.tasks_topic())
+    );
 
     let steps: Vec<(&str, serde_json::Value, &str, serde_json::Value)> = vec![
-        ("rename", json!({ "title": "Write the guide" }), "TaskRenamed", json!({ "title": "Write the guide" })),
-        ("change-description", json!({ "description": "all of it" }), "TaskDescriptionChanged", json!({ "description": "all of it" })),
-        ("change-priority", json!({ "priority": "urgent" }), "TaskPriorityChanged", json!({ "priority": "urgent" })),
-        ("reschedule", json!({ "due_date": null }), "TaskRescheduled", json!({ "due_date": null })),
-        ("assign", json!({ "assignee": "bob" }), "TaskAssigned", json!({ "assignee": "bob" })),
+        (
+            "rename",
+            json!({ "title": "Write the guide" }),
+            "TaskRenamed",
+            json!({ "title": "Write the guide" }),
+        ),
+        (
+            "change-description",
+            json!({ "description": "all of it" }),
+            "TaskDescriptionChanged",
+            json!({ "description": "all of it" }),
+        ),
+        (
+            "change-priority",
+            json!({ "priority": "urgent" }),
+            "TaskPriorityChanged",
+            json!({ "priority": "urgent" }),
+        ),
+        (
+            "reschedule",
+            json!({ "due_date": null }),
+            "TaskRescheduled",
+            json!({ "due_date": null }),
+        ),
+        (
+            "assign",
+            json!({ "assignee": "bob" }),
+            "TaskAssigned",
+            json!({ "assignee": "bob" }),
+        ),
         ("unassign", json!({}), "TaskUnassigned", json!({})),
-        ("add-tag", json!({ "tag": "q4" }), "TaskTagAdded", json!({ "tag": "q4" })),
-        ("remove-tag", json!({ "tag": "docs" }), "TaskTagRemoved", json!({ "tag": "docs" })),
+        (
+            "add-tag",
+            json!({ "tag": "q4" }),
+            "TaskTagAdded",
+            json!({ "tag": "q4" }),
+        ),
+        (
+            "remove-tag",
+            json!({ "tag": "docs" }),
+            "TaskTagRemoved",
+            json!({ "tag": "docs" }),
+        ),
         ("complete", json!({}), "TaskCompleted", json!({})),
         ("reopen", json!({}), "TaskReopened", json!({})),
         ("archive", json!({}), "TaskArchived", json!({})),
     ];
     for (index, (name, body, _, _)) in steps.iter().enumerate() {
-        let reply = client.command(task, name, Some(body.clone()), &[("X-Tenant-Id", "acme")]).await;
+        let reply = client
+            .command(task, name, Some(body.clone()), &[("X-Tenant-Id", "acme")])
+            .await;
         assert_eq!(reply.status, 200, "{name}: {reply:?}");
         assert_eq!(reply.version(), index as u64 + 2, "{name}");
         assert_eq!(reply.headers["etag"], format!("\"{}\"", index + 2));
     }
 
     let records = read_all(&env.brokers, &env.tasks_topic());
-    assert_eq!(records.len(), steps.len() + 1, "one record per event, nothing else");
+    assert_eq!(
+        records.len(),
+        steps.len() + 1,
+        "one record per event, nothing else"
+    );
     let first = &records[0];
     let value = first.json();
     assert_eq!(first.key.as_deref(), Some(task.to_string().as_str()));
@@ -80,7 +126,8 @@ async fn each_command_appends_its_envelope() {
         assert_eq!(envelope.tenant_id, "acme");
     }
     for record in &records {
-        schemas::validate_envelope(&record.json()).expect("every appended envelope matches its schema");
+        schemas::validate_envelope(&record.json())
+            .expect("every appended envelope matches its schema");
         assert_eq!(record.key.as_deref(), Some(task.to_string().as_str()));
         assert_eq!(record.headers["event_type"], record.json()["event_type"]);
     }

@@ -27,7 +27,14 @@ async fn killing_an_instance_under_load_loses_nothing() {
         let task = clients[i % 2].create_task(&format!("task {i}")).await;
         tasks.push(task);
         // Each stream answers through the other instance too (forwarding).
-        let reply = clients[(i + 1) % 2].command(task, "rename", Some(json!({ "title": format!("r{i}") })), &[]).await;
+        let reply = clients[(i + 1) % 2]
+            .command(
+                task,
+                "rename",
+                Some(json!({ "title": format!("r{i}") })),
+                &[],
+            )
+            .await;
         assert_eq!(reply.status, 200, "{reply:?}");
     }
 
@@ -42,7 +49,11 @@ async fn killing_an_instance_under_load_loses_nothing() {
             tokio::spawn(async move {
                 for n in 0..150 {
                     let task = tasks[(worker * 7 + n) % tasks.len()];
-                    let via = if first_alive.load(Ordering::Relaxed) { n % 2 } else { 1 };
+                    let via = if first_alive.load(Ordering::Relaxed) {
+                        n % 2
+                    } else {
+                        1
+                    };
                     let title = format!("w{worker}-{n}");
                     let reply = tokio::time::timeout(
                         Duration::from_secs(30),
@@ -52,7 +63,10 @@ async fn killing_an_instance_under_load_loses_nothing() {
                     if let Ok(reply) = reply
                         && reply.status == 200
                     {
-                        acknowledged.lock().await.push((task, reply.version(), title));
+                        acknowledged
+                            .lock()
+                            .await
+                            .push((task, reply.version(), title));
                     }
                 }
             })
@@ -68,9 +82,14 @@ async fn killing_an_instance_under_load_loses_nothing() {
 
     // The survivor took over every partition: all streams accept commands.
     for task in &tasks {
-        let reply = clients[1].command(*task, "rename", Some(json!({ "title": "final" })), &[]).await;
+        let reply = clients[1]
+            .command(*task, "rename", Some(json!({ "title": "final" })), &[])
+            .await;
         assert_eq!(reply.status, 200, "{reply:?}");
-        acknowledged.lock().await.push((*task, reply.version(), "final".into()));
+        acknowledged
+            .lock()
+            .await
+            .push((*task, reply.version(), "final".into()));
     }
 
     let records = read_all(&env.brokers, &env.tasks_topic());
@@ -79,18 +98,31 @@ async fn killing_an_instance_under_load_loses_nothing() {
     for record in &records {
         let envelope = record.envelope();
         assert!(event_ids.insert(envelope.event_id), "duplicate event id");
-        let title = envelope.data["title"].as_str().unwrap_or_default().to_owned();
-        streams.entry(envelope.stream_id).or_default().push((envelope.version, title));
+        let title = envelope.data["title"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        streams
+            .entry(envelope.stream_id)
+            .or_default()
+            .push((envelope.version, title));
     }
     for (stream, events) in &streams {
         let versions: Vec<u64> = events.iter().map(|(v, _)| *v).collect();
         let expected: Vec<u64> = (1..=events.len() as u64).collect();
-        assert_eq!(versions, expected, "stream {stream} versions are contiguous, in log order");
+        assert_eq!(
+            versions, expected,
+            "stream {stream} versions are contiguous, in log order"
+        );
     }
     let acknowledged = acknowledged.lock().await;
     assert!(acknowledged.len() > 24, "the load was acknowledged at all");
     for (task, version, title) in acknowledged.iter() {
         let stored = streams[task].get(*version as usize - 1);
-        assert_eq!(stored.map(|(_, t)| t.as_str()), Some(title.as_str()), "acknowledged {task} v{version}");
+        assert_eq!(
+            stored.map(|(_, t)| t.as_str()),
+            Some(title.as_str()),
+            "acknowledged {task} v{version}"
+        );
     }
 }

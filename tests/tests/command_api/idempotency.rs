@@ -12,18 +12,36 @@ async fn retried_key_has_one_effect_across_restarts() {
     let client = Client::new(&api.url);
 
     let headers = [("Idempotency-Key", "create-once")];
-    let first = client.post("/v1/tasks", Some(json!({ "title": "once" })), &headers).await;
+    let first = client
+        .post("/v1/tasks", Some(json!({ "title": "once" })), &headers)
+        .await;
     assert_eq!(first.status, 201, "{first:?}");
     let task: uuid::Uuid = first.body["task_id"].as_str().unwrap().parse().unwrap();
     let rename_headers = [("Idempotency-Key", "rename-once")];
-    let renamed = client.command(task, "rename", Some(json!({ "title": "renamed" })), &rename_headers).await;
+    let renamed = client
+        .command(
+            task,
+            "rename",
+            Some(json!({ "title": "renamed" })),
+            &rename_headers,
+        )
+        .await;
     assert_eq!(renamed.status, 200);
 
     for _ in 0..10 {
-        let retry = client.post("/v1/tasks", Some(json!({ "title": "once" })), &headers).await;
+        let retry = client
+            .post("/v1/tasks", Some(json!({ "title": "once" })), &headers)
+            .await;
         assert_eq!((retry.status, &retry.body), (201, &first.body));
         assert_eq!(retry.headers["idempotent-replayed"], "true");
-        let retry = client.command(task, "rename", Some(json!({ "title": "renamed" })), &rename_headers).await;
+        let retry = client
+            .command(
+                task,
+                "rename",
+                Some(json!({ "title": "renamed" })),
+                &rename_headers,
+            )
+            .await;
         assert_eq!((retry.status, &retry.body), (200, &renamed.body));
     }
 
@@ -31,14 +49,29 @@ async fn retried_key_has_one_effect_across_restarts() {
     let api = InProcess::start(&env).await;
     let client = Client::new(&api.url);
     for _ in 0..10 {
-        let retry = client.post("/v1/tasks", Some(json!({ "title": "once" })), &headers).await;
+        let retry = client
+            .post("/v1/tasks", Some(json!({ "title": "once" })), &headers)
+            .await;
         assert_eq!((retry.status, &retry.body), (201, &first.body));
-        let retry = client.command(task, "rename", Some(json!({ "title": "renamed" })), &rename_headers).await;
+        let retry = client
+            .command(
+                task,
+                "rename",
+                Some(json!({ "title": "renamed" })),
+                &rename_headers,
+            )
+            .await;
         assert_eq!((retry.status, &retry.body), (200, &renamed.body));
     }
 
     let events = stream_events(&read_all(&env.brokers, &env.tasks_topic()), task);
-    assert_eq!(events.iter().map(|e| e.event_type.as_str()).collect::<Vec<_>>(), ["TaskCreated", "TaskRenamed"]);
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| e.event_type.as_str())
+            .collect::<Vec<_>>(),
+        ["TaskCreated", "TaskRenamed"]
+    );
     api.stop().await;
 }
 
@@ -49,11 +82,15 @@ async fn reused_key_with_another_command_is_refused() {
     let api = InProcess::start(&env).await;
     let client = Client::new(&api.url);
     let headers = [("Idempotency-Key", "k-1")];
-    let first = client.post("/v1/tasks", Some(json!({ "title": "first" })), &headers).await;
+    let first = client
+        .post("/v1/tasks", Some(json!({ "title": "first" })), &headers)
+        .await;
     assert_eq!(first.status, 201);
     let task: uuid::Uuid = first.body["task_id"].as_str().unwrap().parse().unwrap();
 
-    let other = client.post("/v1/tasks", Some(json!({ "title": "second" })), &headers).await;
+    let other = client
+        .post("/v1/tasks", Some(json!({ "title": "second" })), &headers)
+        .await;
     assert_eq!(other.status, 422, "{other:?}");
     assert_eq!(other.error_code(), "idempotency_key_reused");
     let other = client.command(task, "complete", None, &headers).await;
@@ -62,7 +99,9 @@ async fn reused_key_with_another_command_is_refused() {
     api.stop().await;
     let api = InProcess::start(&env).await;
     let client = Client::new(&api.url);
-    let other = client.command(task, "rename", Some(json!({ "title": "x" })), &headers).await;
+    let other = client
+        .command(task, "rename", Some(json!({ "title": "x" })), &headers)
+        .await;
     assert_eq!(other.status, 422, "{other:?}");
 
     let events = stream_events(&read_all(&env.brokers, &env.tasks_topic()), task);

@@ -16,7 +16,10 @@ async fn versions_continue_after_restart() {
     }))
     .await;
     for task in &tasks {
-        assert_eq!(client.command(*task, "complete", None, &[]).await.status, 200);
+        assert_eq!(
+            client.command(*task, "complete", None, &[]).await.status,
+            200
+        );
     }
     api.stop().await;
 
@@ -24,18 +27,34 @@ async fn versions_continue_after_restart() {
     let client = Client::new(&api.url);
     for task in &tasks {
         let again = client.command(*task, "complete", None, &[]).await;
-        assert_eq!((again.status, again.error_code()), (409, "task_already_completed"));
-        let stale = client.command(*task, "reopen", None, &[("If-Match", "\"1\"")]).await;
+        assert_eq!(
+            (again.status, again.error_code()),
+            (409, "task_already_completed")
+        );
+        let stale = client
+            .command(*task, "reopen", None, &[("If-Match", "\"1\"")])
+            .await;
         assert_eq!(stale.status, 412);
-        let reopened = client.command(*task, "reopen", None, &[("If-Match", "\"2\"")]).await;
-        assert_eq!((reopened.status, reopened.version()), (200, 3), "{reopened:?}");
-        let renamed = client.command(*task, "rename", Some(json!({ "title": "again" })), &[]).await;
+        let reopened = client
+            .command(*task, "reopen", None, &[("If-Match", "\"2\"")])
+            .await;
+        assert_eq!(
+            (reopened.status, reopened.version()),
+            (200, 3),
+            "{reopened:?}"
+        );
+        let renamed = client
+            .command(*task, "rename", Some(json!({ "title": "again" })), &[])
+            .await;
         assert_eq!(renamed.version(), 4);
     }
 
     let records = read_all(&env.brokers, &env.tasks_topic());
     for task in &tasks {
-        let versions: Vec<u64> = stream_events(&records, *task).iter().map(|e| e.version).collect();
+        let versions: Vec<u64> = stream_events(&records, *task)
+            .iter()
+            .map(|e| e.version)
+            .collect();
         assert_eq!(versions, vec![1, 2, 3, 4]);
     }
     api.stop().await;
