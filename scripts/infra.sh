@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Local infrastructure for development and tests: a single-node Apache Kafka
-# broker (KRaft, broker+controller in one JVM) and PostgreSQL, both kept under
+# broker (KRaft, broker+controller in one JVM), PostgreSQL and a
+# Confluent-compatible schema registry (rivven-schema), all kept under
 # <repo>/.local (git-ignored). There is no Docker engine on the development
-# machines or CI, so both run as plain processes.
+# machines or CI, so they run as plain processes.
 #
-#   scripts/infra.sh up       install what is missing, start both (idempotent)
+#   scripts/infra.sh up       install what is missing, start all three (idempotent)
 #   scripts/infra.sh down     stop what this script started
 #   scripts/infra.sh status   say what is up (exit 1 if something is down)
 #   scripts/infra.sh env      print exports: eval "$(scripts/infra.sh env)"
 #
 # Overrides: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), PGPORT (5432),
-# KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), DATABASE_URL (an existing database to use
-# instead of the local cluster, if it answers).
+# SCHEMA_REGISTRY_PORT (8085), KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), DATABASE_URL
+# (an existing database to use instead of the local cluster, if it answers).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,6 +41,25 @@ PG_DB=cqrs
 DEFAULT_DATABASE_URL="postgres://postgres@$PG_HOST:$PGPORT/$PG_DB"
 # Same server, maintenance database: used to create $PG_DB.
 PG_ADMIN_URL="postgres://postgres@$PG_HOST:$PGPORT/postgres"
+
+# The schema registry is the rivven-schema crate's server, built once with
+# `cargo install --locked` at this exact version into the tools cache. Only the
+# features the platform needs: the REST server, JSON Schema, and `cli` (the
+# binary does not build without it); Avro and Protobuf are left out.
+REGISTRY_CRATE=rivven-schema
+REGISTRY_VERSION=0.0.22
+REGISTRY_FEATURES=server,json-schema,cli
+REGISTRY_HOST=127.0.0.1
+SCHEMA_REGISTRY_PORT=${SCHEMA_REGISTRY_PORT:-8085}
+REGISTRY_URL="http://$REGISTRY_HOST:$SCHEMA_REGISTRY_PORT"
+# Outside the checkout, so fresh clones on a warm machine (CI) reuse the build.
+TOOLS_DIR=${CQRS_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-platform/tools}
+REGISTRY_BIN=$TOOLS_DIR/bin/$REGISTRY_CRATE
+REGISTRY_STAMP=$TOOLS_DIR/.$REGISTRY_CRATE.installed
+REGISTRY_DIR=$LOCAL/schema-registry
+REGISTRY_PID=$REGISTRY_DIR/registry.pid
+REGISTRY_LOG=$REGISTRY_DIR/registry.log
+REGISTRY_START_TIMEOUT=30
 
 # --------------------------------------------------------------------------
 # helpers
@@ -516,6 +536,126 @@ database_url() {
 }
 
 # --------------------------------------------------------------------------
+# Schema registry (rivven-schema)
+
+# Build the registry once. The stamp records version and features, so a change
+# here reinstalls; otherwise cargo (and the network) is not touched at all.
+ensure_registry_binary() {
+  local stamp="$REGISTRY_CRATE $REGISTRY_VERSION features $REGISTRY_FEATURES"
+  [[ -x $REGISTRY_BIN && -f $REGISTRY_STAMP && $(<"$REGISTRY_STAMP") == "$stamp" ]] && return 0
+
+  command -v cargo >/dev/null ||
+    die "cargo is needed to build the schema registry (the $REGISTRY_CRATE $REGISTRY_VERSION crate)"
+  log "building $REGISTRY_CRATE $REGISTRY_VERSION with cargo install (first run only, a few minutes)"
+  mkdir -p "$TOOLS_DIR" "$REGISTRY_DIR"
+  # --locked: the crate's own Cargo.lock, so every machine builds the same
+  # thing. (cargo itself rebuilds when the installed features differ.)
+  cargo install --locked "$REGISTRY_CRATE" --version "=$REGISTRY_VERSION" \
+    --no-default-features --features "$REGISTRY_FEATURES" --root "$TOOLS_DIR" \
+    >"$REGISTRY_DIR/install.log" 2>&1 ||
+    die "cargo install $REGISTRY_CRATE failed; see $REGISTRY_DIR/install.log"
+  [[ -x $REGISTRY_BIN ]] || die "cargo install finished but $REGISTRY_BIN is missing"
+  echo "$stamp" >"$REGISTRY_STAMP"
+}
+
+registry_pid() {
+  [[ -f $REGISTRY_PID ]] && cat "$REGISTRY_PID"
+  return 0
+}
+
+registry_started_here() {
+  pid_alive "$(registry_pid)" "$REGISTRY_BIN serve"
+}
+
+# True once something on the port answers the Confluent subjects endpoint
+# with a JSON array, i.e. behaves like a schema registry.
+registry_ready() {
+  local body
+  body=$(curl -fsS --max-time 2 "$REGISTRY_URL/subjects" 2>/dev/null) && [[ $body == \[* ]]
+}
+
+start_registry() {
+  log "starting $REGISTRY_CRATE $REGISTRY_VERSION on $REGISTRY_URL (log: $REGISTRY_LOG)"
+  rm -f "$REGISTRY_PID"
+  # Detached like the broker: it must outlive this script and its terminal.
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
+  setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' _ "$REGISTRY_PID" \
+    "$REGISTRY_BIN" serve --host "$REGISTRY_HOST" --port "$SCHEMA_REGISTRY_PORT" \
+    </dev/null >>"$REGISTRY_LOG" 2>&1 9>&- &
+  local waited=0
+  until [[ -s $REGISTRY_PID ]] || ((waited++ > 50)); do sleep 0.1; done
+}
+
+wait_for_registry() {
+  local deadline=$((SECONDS + REGISTRY_START_TIMEOUT))
+  until registry_ready; do
+    if ! registry_started_here; then
+      tail -n 20 "$REGISTRY_LOG" >&2 2>/dev/null || true
+      die "the schema registry exited during start-up; see $REGISTRY_LOG"
+    fi
+    ((SECONDS < deadline)) ||
+      die "the schema registry did not answer on $REGISTRY_URL within ${REGISTRY_START_TIMEOUT}s; see $REGISTRY_LOG"
+    sleep 0.2
+  done
+}
+
+REGISTRY_SUMMARY=""
+
+registry_up() {
+  mkdir -p "$REGISTRY_DIR"
+  if registry_started_here; then
+    wait_for_registry
+    REGISTRY_SUMMARY="already running (pid $(registry_pid))"
+    return 0
+  fi
+  rm -f "$REGISTRY_PID"
+  if port_open "$SCHEMA_REGISTRY_PORT"; then
+    # Another worktree's registry, say: use it rather than fail.
+    registry_ready ||
+      die "port $SCHEMA_REGISTRY_PORT is taken by something that is not a schema registry (set SCHEMA_REGISTRY_PORT)"
+    REGISTRY_SUMMARY="reusing the registry already on port $SCHEMA_REGISTRY_PORT (not started by this script)"
+    return 0
+  fi
+  ensure_registry_binary
+  start_registry
+  wait_for_registry
+  REGISTRY_SUMMARY="started (pid $(registry_pid))"
+}
+
+registry_down() {
+  local pid
+  pid=$(registry_pid)
+  if ! pid_alive "$pid" "$REGISTRY_BIN serve"; then
+    rm -f "$REGISTRY_PID"
+    log "schema registry: nothing to stop (no registry started by this script is running)"
+    return 0
+  fi
+  # rivven-schema's server keeps its schemas in memory only.
+  log "stopping the schema registry (pid $pid); its schemas are in memory and are forgotten"
+  kill -TERM "$pid"
+  local deadline=$((SECONDS + 10))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$REGISTRY_PID"
+}
+
+registry_status() {
+  if registry_started_here; then
+    if registry_ready; then
+      echo "registry: up   $REGISTRY_URL (pid $(registry_pid), $REGISTRY_CRATE $REGISTRY_VERSION, schemas in memory)"
+    else
+      echo "registry: starting or unhealthy (pid $(registry_pid)); see $REGISTRY_LOG"
+      return 1
+    fi
+  elif registry_ready; then
+    echo "registry: up   $REGISTRY_URL (not started by this script)"
+  else
+    echo "registry: down"
+    return 1
+  fi
+}
+
+# --------------------------------------------------------------------------
 # commands
 
 # Serialise `up` and `down` of this checkout (e.g. scripts/test.sh and
@@ -534,16 +674,19 @@ cmd_up() {
   install_prerequisites
   kafka_up
   postgres_up
+  registry_up
   cat <<EOF
 infra is up ($((SECONDS - start))s)
   kafka:    $KAFKA_HOST:$KAFKA_PORT  $KAFKA_SUMMARY
   postgres: $(database_url | sed 's#://\([^:/@]*\):[^@]*@#://\1:***@#')  $PG_SUMMARY
+  registry: $REGISTRY_URL  $REGISTRY_SUMMARY
   use:      eval "\$(scripts/infra.sh env)"
 EOF
 }
 
 cmd_down() {
   lock
+  registry_down
   kafka_down
   postgres_down
 }
@@ -552,16 +695,18 @@ cmd_status() {
   local rc=0
   kafka_status || rc=1
   postgres_status || rc=1
+  registry_status || rc=1
   return "$rc"
 }
 
 cmd_env() {
   echo "export KAFKA_BROKERS=$(shell_quote "$KAFKA_HOST:$KAFKA_PORT")"
   echo "export DATABASE_URL=$(shell_quote "$(database_url)")"
+  echo "export SCHEMA_REGISTRY_URL=$(shell_quote "$REGISTRY_URL")"
 }
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 

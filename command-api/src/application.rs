@@ -19,8 +19,9 @@ use crate::config::Config;
 use crate::http::{forward::Forwarder, openapi, routes};
 use crate::ownership::group_member::GroupMemberSettings;
 use crate::ownership::{self, GroupMember, Registry, RoutingTable};
+use crate::schema_registry::{self, RegistryError};
 use crate::service::CommandService;
-use crate::writer::WriterSettings;
+use crate::writer::{ValueFormat, WriterSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -37,6 +38,26 @@ pub enum StartError {
     Kafka(#[from] rdkafka::error::KafkaError),
     #[error("HTTP server failed: {0}")]
     Server(#[from] std::io::Error),
+    /// A subject's registered schema does not accept this build's schema:
+    /// starting would produce events its consumers were promised never to see.
+    #[error(
+        "refusing to start: the schema registry holds a version of subject {subject:?} that this \
+         build's schema is not BACKWARD compatible with: {reason}"
+    )]
+    IncompatibleSchema { subject: String, reason: String },
+    #[error("cannot register the event schemas: {0}")]
+    SchemaRegistry(RegistryError),
+}
+
+impl From<RegistryError> for StartError {
+    fn from(error: RegistryError) -> Self {
+        match error {
+            RegistryError::Incompatible { subject, reason } => {
+                Self::IncompatibleSchema { subject, reason }
+            }
+            other => Self::SchemaRegistry(other),
+        }
+    }
 }
 
 pub struct Application {
@@ -69,12 +90,26 @@ impl Application {
         )
         .await?;
 
+        let value_format = match &config.schema_registry_url {
+            Some(url) => {
+                let ids = schema_registry::register_all(url, &topic).await?;
+                tracing::info!(
+                    url,
+                    schemas = ids.len(),
+                    "values are framed for the schema registry"
+                );
+                ValueFormat::SchemaRegistry(Arc::new(ids))
+            }
+            None => ValueFormat::PlainJson,
+        };
+
         let registry = Arc::new(Registry::<Task>::new(WriterSettings {
             brokers: config.kafka.brokers.clone(),
             topic: topic.clone(),
             group_id: config.group_id.clone(),
             transaction_timeout: config.transaction_timeout,
             batch_max: config.batch_max,
+            value_format,
         }));
         let member = GroupMember::join(
             GroupMemberSettings {

@@ -31,6 +31,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `EVENTS_TOPIC_REPLICATION`, default 1: replication factor when the platform creates the topic.
     pub replication: i32,
+    /// `SCHEMA_REGISTRY_URL`, default unset: when set, the event schemas are
+    /// registered there at start and record values are framed with their ids
+    /// (Confluent JSON Schema wire format); unset, values are plain JSON.
+    pub schema_registry_url: Option<String>,
 }
 
 impl Config {
@@ -50,6 +54,25 @@ impl Config {
             command_timeout: Duration::from_millis(env_parse("COMMAND_TIMEOUT_MS", "15000")?),
             max_body_bytes: env_parse("COMMAND_MAX_BODY_BYTES", "65536")?,
             replication: env_parse("EVENTS_TOPIC_REPLICATION", "1")?,
+            schema_registry_url: schema_registry_url()?,
         })
     }
+}
+
+fn schema_registry_url() -> Result<Option<String>, ConfigError> {
+    let url = env_or("SCHEMA_REGISTRY_URL", "");
+    if url.is_empty() {
+        return Ok(None);
+    }
+    // The registry clients are built without a TLS backend.
+    if !url.starts_with("http://") {
+        return Err(ConfigError {
+            variable: "SCHEMA_REGISTRY_URL".into(),
+            value: url,
+            reason: "must be an http:// URL (this build has no TLS support; put a TLS-terminating \
+                     proxy in front of an https registry)"
+                .into(),
+        });
+    }
+    Ok(Some(url.trim_end_matches('/').to_owned()))
 }

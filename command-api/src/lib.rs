@@ -5,6 +5,7 @@
 pub mod config;
 pub mod http;
 pub mod ownership;
+pub mod schema_registry;
 pub mod service;
 pub mod writer;
 

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::wire::WireValue;
 use crate::{CommandMetadata, DecodeError, DomainEvent, occurred_at};
 
 /// The wire format of every event on Kafka (schema `envelope.v1`): the event's `data`
@@ -69,10 +70,19 @@ impl Envelope {
             .expect("an envelope always serializes: string keys, no fallible fields")
     }
 
+    /// Plain JSON only; record values read from Kafka go through [`Self::from_wire_bytes`].
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
         serde_json::from_slice(bytes).map_err(|error| DecodeError::MalformedEnvelope {
             message: error.to_string(),
         })
+    }
+
+    /// Decodes a Kafka record value in either encoding a producer may have used:
+    /// plain JSON, or the Confluent schema registry framing around the same JSON
+    /// (see [`crate::wire`]). The schema id is not needed here: the envelope names
+    /// its own event type and version.
+    pub fn from_wire_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        Self::from_json_bytes(WireValue::parse(bytes)?.json)
     }
 }
 
@@ -175,6 +185,31 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn from_wire_bytes_reads_plain_and_framed_json() {
+        let envelope = Envelope::new(&renamed(), "task", Uuid::nil(), 1, &meta(), Utc::now());
+        let json = envelope.to_json_bytes();
+        let mut framed = vec![crate::wire::MAGIC_BYTE, 0, 0, 1, 42];
+        framed.extend_from_slice(&json);
+
+        assert_eq!(Envelope::from_wire_bytes(&json).as_ref(), Ok(&envelope));
+        assert_eq!(Envelope::from_wire_bytes(&framed).as_ref(), Ok(&envelope));
+        // The strict reader still refuses the framing: it is not JSON.
+        assert!(Envelope::from_json_bytes(&framed).is_err());
+    }
+
+    #[test]
+    fn from_wire_bytes_rejects_a_truncated_frame_and_garbage_after_it() {
+        assert!(matches!(
+            Envelope::from_wire_bytes(&[0, 0, 1]),
+            Err(DecodeError::MalformedEnvelope { .. })
+        ));
+        assert!(matches!(
+            Envelope::from_wire_bytes(b"\0\0\0\0\x07not json"),
+            Err(DecodeError::MalformedEnvelope { .. })
+        ));
+    }
+
     mod properties {
         use proptest::prelude::*;
 
@@ -186,6 +221,16 @@ mod tests {
             fn json_round_trip_is_lossless(envelope in task_envelope()) {
                 let bytes = envelope.to_json_bytes();
                 prop_assert_eq!(Envelope::from_json_bytes(&bytes), Ok(envelope));
+            }
+
+            #[test]
+            fn framed_round_trip_is_lossless(envelope in task_envelope(), schema_id: u32) {
+                let mut framed = vec![crate::wire::MAGIC_BYTE];
+                framed.extend_from_slice(&schema_id.to_be_bytes());
+                framed.extend_from_slice(&envelope.to_json_bytes());
+                let value = crate::wire::WireValue::parse(&framed).unwrap();
+                prop_assert_eq!(value.schema_id, Some(schema_id));
+                prop_assert_eq!(Envelope::from_wire_bytes(&framed), Ok(envelope));
             }
 
             #[test]

@@ -16,6 +16,7 @@ mod occurred_at;
 pub mod task;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod wire;
 
 pub use aggregate::{Aggregate, Command, DomainError, DomainEvent};
 pub use command_metadata::CommandMetadata;

@@ -184,9 +184,16 @@ pub fn operational_routes(
 ) {
     config
         .app_data(web::Data::new(readiness))
+        .route("/readyz", web::get().to(readyz));
+    liveness_and_metrics_routes(config, metrics);
+}
+
+/// `/healthz` and `/metrics` only, for a service that answers `/readyz`
+/// itself (the projector's readiness has a third answer, degraded).
+pub fn liveness_and_metrics_routes(config: &mut web::ServiceConfig, metrics: PrometheusHandle) {
+    config
         .app_data(web::Data::new(metrics))
         .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz))
         .route("/metrics", web::get().to(render_metrics));
 }
 

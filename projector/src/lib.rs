@@ -1,1 +1,30 @@
+//! The projector: folds the events of a Kafka topic into PostgreSQL read
+//! models, one consumer group per projection version, with the consumed
+//! offsets stored in the same transaction as the read-model changes so every
+//! event takes effect exactly once. Events that cannot be applied are parked
+//! (with the later events of their streams) instead of stopping anything;
+//! versions are rebuilt beside the live one and switched to atomically. See
+//! README.md for operating it.
 
+pub mod checkpoint;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod http;
+pub mod migrations;
+pub mod parked;
+pub mod projection;
+pub mod raw_record;
+pub mod refusal;
+pub mod registry;
+pub mod reset;
+pub mod status;
+pub mod supervisor;
+pub mod tasks;
+pub mod versions;
+
+mod application;
+
+pub use application::{Application, StartError, serve_from_env};
+pub use config::Config;
+pub use projection::{Projection, ProjectionId};

@@ -1,1 +1,5 @@
-fn main() {}
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    query_api::serve_from_env().await?;
+    Ok(())
+}

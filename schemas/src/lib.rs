@@ -3,12 +3,15 @@
 //!
 //! The files under `schemas/json/` are the contract with every producer and consumer;
 //! `validate_envelope` checks an envelope *and* its `data` against the schema of its
-//! (`event_type`, `schema_version`).
+//! (`event_type`, `schema_version`). `registry_schema` composes, per event type and
+//! version, the schema a schema registry holds for the record value (the envelope).
 
 mod catalog;
 mod error;
+mod registry_schema;
 mod validate;
 
 pub use catalog::{EventSchema, all, envelope_schema, find};
 pub use error::{SchemaError, Violation};
+pub use registry_schema::{record_name, registry_schema, registry_schema_text};
 pub use validate::validate_envelope;

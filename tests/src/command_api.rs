@@ -25,6 +25,7 @@ pub fn config(env: &TestEnv) -> command_api::Config {
         command_timeout: Duration::from_millis(20_000),
         max_body_bytes: 65_536,
         replication: 1,
+        schema_registry_url: None,
     }
 }
 
@@ -96,6 +97,9 @@ impl ChildProcess {
             .env("COMMAND_API_GROUP", env.command_api_group())
             .env("KAFKA_SESSION_TIMEOUT_MS", "3000")
             .env("COMMAND_TIMEOUT_MS", "20000")
+            // scripts/test.sh exports the local registry's URL for the
+            // schema registry tests; the other tests keep plain JSON values.
+            .env_remove("SCHEMA_REGISTRY_URL")
             .stdout(log.try_clone().expect("log file"))
             .stderr(log)
             .spawn()

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use events::Envelope;
+use events::wire::WireValue;
 use platform::kafka::ReaderContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
@@ -20,12 +21,23 @@ pub struct ReadRecord {
 }
 
 impl ReadRecord {
+    /// The envelope, from plain JSON or a schema-registry framed value.
     pub fn envelope(&self) -> Envelope {
-        Envelope::from_json_bytes(&self.payload).expect("record value is an envelope")
+        Envelope::from_wire_bytes(&self.payload).expect("record value is an envelope")
     }
 
+    /// The value's JSON, without the schema registry framing if it has one.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.payload).expect("record value is JSON")
+        serde_json::from_slice(self.wire().json).expect("record value is JSON")
+    }
+
+    /// The schema id of a framed value; `None` for plain JSON.
+    pub fn schema_id(&self) -> Option<u32> {
+        self.wire().schema_id
+    }
+
+    fn wire(&self) -> WireValue<'_> {
+        WireValue::parse(&self.payload).expect("record value is plain or framed JSON")
     }
 }
 

@@ -4,6 +4,8 @@
 
 pub mod command_api;
 pub mod kafka;
+pub mod read_side;
+pub mod schema_registry;
 
 use uuid::Uuid;
 

@@ -3,10 +3,12 @@
 //! events in Kafka transactions fenced by a partition-bound transactional id.
 
 mod batch;
+mod delivery;
 mod partition_writer;
 mod record;
 mod restore;
 mod stream_table;
+mod value_format;
 
 use events::{Aggregate, CommandMetadata};
 use platform::ApiError;
@@ -15,6 +17,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub use partition_writer::{PartitionWriter, WriterHandle, WriterSettings};
+pub use value_format::{UnregisteredEvent, ValueFormat};
 
 /// The version the client expects the stream to be at (`If-Match`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,13 +12,17 @@ use events::{Aggregate, Command};
 use platform::position::Position;
 use platform::{ApiError, ErrorCode};
 use rdkafka::error::KafkaError;
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 
 use super::batch::{self, Decision, PendingRecord};
+use super::delivery::DeliveryLog;
 use super::record;
 use super::restore::restore;
 use super::stream_table::{Overlay, StreamTable};
+use super::value_format::{UnregisteredEvent, ValueFormat};
 use super::{CommandOutcome, CommandRequest};
+
+type TransactionalProducer = ThreadedProducer<DeliveryLog>;
 
 #[derive(Debug, Clone)]
 pub struct WriterSettings {
@@ -27,6 +31,8 @@ pub struct WriterSettings {
     pub group_id: String,
     pub transaction_timeout: Duration,
     pub batch_max: usize,
+    /// Plain JSON, or framed with the schema ids registered at start.
+    pub value_format: ValueFormat,
 }
 
 /// How the rest of the service talks to a running writer.
@@ -131,7 +137,7 @@ impl<A: Aggregate> PartitionWriter<A> {
             "{}.{}.{}",
             settings.group_id, settings.topic, self.partition
         );
-        let producer: FutureProducer = platform::kafka::client_config(&settings.brokers)
+        let producer: TransactionalProducer = platform::kafka::client_config(&settings.brokers)
             .set("transactional.id", &transactional_id)
             .set(
                 "transaction.timeout.ms",
@@ -139,7 +145,7 @@ impl<A: Aggregate> PartitionWriter<A> {
             )
             .set("linger.ms", "0")
             .set("compression.type", "lz4")
-            .create()?;
+            .create_with_context(DeliveryLog::default())?;
 
         // Fences every older producer with this id and aborts its open transaction.
         let started = Instant::now();
@@ -204,7 +210,7 @@ impl<A: Aggregate> PartitionWriter<A> {
     /// the table as it was; an unrecoverable one ends the writer.
     fn write_batch(
         &self,
-        producer: &FutureProducer,
+        producer: &TransactionalProducer,
         table: &mut StreamTable<A>,
         requests: Vec<CommandRequest<A>>,
     ) -> Result<(), WriterExit> {
@@ -221,11 +227,25 @@ impl<A: Aggregate> PartitionWriter<A> {
             }
         }
 
+        let payloads = match self.encode(&records) {
+            Ok(payloads) => payloads,
+            Err(error) => {
+                // Nothing was produced and the table is untouched: the batch fails alone.
+                tracing::error!(partition = self.partition, %error, "cannot encode an event");
+                for (request, _) in decided {
+                    count(&request, "internal");
+                    let _ = request
+                        .reply
+                        .send(Err(ApiError::new(ErrorCode::Internal, error.to_string())));
+                }
+                return Ok(());
+            }
+        };
         let offsets = if records.is_empty() {
             Vec::new()
         } else {
             metrics::histogram!("command_api_transaction_batch_size").record(records.len() as f64);
-            match self.append(producer, &records) {
+            match self.append(producer, &records, &payloads) {
                 Ok(offsets) => offsets,
                 Err(error) => {
                     for (request, _) in decided {
@@ -284,46 +304,56 @@ impl<A: Aggregate> PartitionWriter<A> {
         }
     }
 
+    /// The record values of the batch, before any transaction is begun.
+    fn encode(&self, records: &[PendingRecord]) -> Result<Vec<Vec<u8>>, UnregisteredEvent> {
+        records
+            .iter()
+            .map(|pending| self.settings.value_format.encode(&pending.envelope))
+            .collect()
+    }
+
     /// Produces the records in one transaction and returns their offsets once committed.
     fn append(
         &self,
-        producer: &FutureProducer,
+        producer: &TransactionalProducer,
         records: &[PendingRecord],
+        payloads: &[Vec<u8>],
     ) -> Result<Vec<i64>, KafkaError> {
+        let content_type = self.settings.value_format.content_type();
+        producer.context().expect(records.len());
         producer.begin_transaction()?;
-        let mut deliveries = Vec::with_capacity(records.len());
-        for pending in records {
+        for (index, (pending, payload)) in records.iter().zip(payloads).enumerate() {
             let key = pending.envelope.stream_id.to_string();
-            let payload = pending.envelope.to_json_bytes();
-            let record = FutureRecord::to(&self.settings.topic)
+            let record = BaseRecord::with_opaque_to(&self.settings.topic, index)
                 .partition(self.partition)
                 .key(&key)
-                .payload(&payload)
+                .payload(payload)
                 .headers(record::headers(
                     &pending.envelope,
+                    content_type,
                     pending.fingerprint.as_deref(),
                 ));
-            let delivery = producer.send_result(record).map_err(|(error, _)| error)?;
-            deliveries.push(delivery);
+            producer.send(record).map_err(|(error, _)| error)?;
         }
-        // Waiting for the deliveries first matters: rdkafka's commit flushes by
-        // polling in 100 ms steps, racing the producer's own polling thread for
-        // the delivery reports, which would add ~100 ms to every commit.
-        let offsets = deliveries
-            .into_iter()
-            .map(|delivery| match futures::executor::block_on(delivery) {
-                Ok(Ok(delivered)) => Ok(delivered.offset),
-                Ok(Err((error, _))) => Err(error),
-                Err(_) => Err(KafkaError::Canceled),
-            })
-            .collect::<Result<Vec<i64>, KafkaError>>()?;
+        if !producer
+            .context()
+            .wait_all(self.settings.transaction_timeout)
+        {
+            return Err(KafkaError::Canceled);
+        }
+        let offsets = producer.context().offsets()?;
+        wait_until_released(producer);
         producer.commit_transaction(self.settings.transaction_timeout)?;
         Ok(offsets)
     }
 
     /// After a failed transaction: abort it when Kafka allows, else give up
     /// the partition so a fresh writer restores the truth from the log.
-    fn recover(&self, producer: &FutureProducer, error: KafkaError) -> Result<(), WriterExit> {
+    fn recover(
+        &self,
+        producer: &TransactionalProducer,
+        error: KafkaError,
+    ) -> Result<(), WriterExit> {
         tracing::warn!(partition = self.partition, %error, "transaction failed");
         let abortable = matches!(&error, KafkaError::Transaction(e) if e.txn_requires_abort())
             || !matches!(&error, KafkaError::Transaction(_));
@@ -335,6 +365,15 @@ impl<A: Aggregate> PartitionWriter<A> {
             return Ok(());
         }
         Err(WriterExit::Kafka(error))
+    }
+}
+
+/// Delivered records are released by the producer's polling thread just
+/// after their report; committing before that would cost 100 ms (see `delivery`).
+fn wait_until_released(producer: &TransactionalProducer) {
+    let deadline = Instant::now() + Duration::from_millis(100);
+    while producer.in_flight_count() > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_micros(50));
     }
 }
 

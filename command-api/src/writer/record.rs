@@ -1,5 +1,6 @@
-//! How an event travels as a Kafka record: the envelope as JSON value, the
-//! stream id as key, and headers for consumers that route without parsing.
+//! How an event travels as a Kafka record: the envelope as value (plain or
+//! registry-framed JSON, see `value_format`), the stream id as key, and
+//! headers for consumers that route without parsing.
 
 use events::Envelope;
 use rdkafka::message::{Header, Headers, OwnedHeaders};
@@ -10,7 +11,7 @@ pub const CONTENT_TYPE: &str = "content-type";
 /// Present on events of commands sent with an `Idempotency-Key`.
 pub const COMMAND_FINGERPRINT: &str = "command_fingerprint";
 
-pub fn headers(envelope: &Envelope, fingerprint: Option<&str>) -> OwnedHeaders {
+pub fn headers(envelope: &Envelope, content_type: &str, fingerprint: Option<&str>) -> OwnedHeaders {
     let schema_version = envelope.schema_version.to_string();
     let headers = OwnedHeaders::new_with_capacity(4)
         .insert(Header {
@@ -23,7 +24,7 @@ pub fn headers(envelope: &Envelope, fingerprint: Option<&str>) -> OwnedHeaders {
         })
         .insert(Header {
             key: CONTENT_TYPE,
-            value: Some("application/json"),
+            value: Some(content_type),
         });
     match fingerprint {
         Some(fingerprint) => headers.insert(Header {

@@ -56,7 +56,7 @@ pub fn restore<A: Aggregate>(
             Some(Ok(message)) => {
                 report.records += 1;
                 let payload = message.payload().unwrap_or_default();
-                let Ok(envelope) = Envelope::from_json_bytes(payload) else {
+                let Ok(envelope) = Envelope::from_wire_bytes(payload) else {
                     report.undecodable += 1;
                     tracing::error!(
                         topic,

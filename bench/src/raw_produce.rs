@@ -1,0 +1,65 @@
+//! The ceiling: plain rdkafka transactional producers, one per partition,
+//! committing batches of the same size the command API's writers see, as fast
+//! as they can. Nothing else runs meanwhile.
+
+use std::time::{Duration, Instant};
+
+use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
+
+pub async fn records_per_second(
+    brokers: &str,
+    topic: &str,
+    partitions: i32,
+    batch: usize,
+    duration: Duration,
+) -> anyhow::Result<f64> {
+    platform::kafka::ensure_topic(brokers, topic, partitions, 1).await?;
+    let payload = vec![b'x'; 420]; // about the size of a task envelope
+    let workers: Vec<_> = (0..partitions)
+        .map(|partition| {
+            let brokers = brokers.to_owned();
+            let topic = topic.to_owned();
+            let payload = payload.clone();
+            std::thread::spawn(move || -> anyhow::Result<u64> {
+                let producer: ThreadedProducer<DefaultProducerContext> =
+                    platform::kafka::client_config(&brokers)
+                        .set("transactional.id", format!("bench.raw.{topic}.{partition}"))
+                        .set("linger.ms", "0")
+                        .set("compression.type", "lz4")
+                        .create()?;
+                producer.init_transactions(Duration::from_secs(30))?;
+                let deadline = Instant::now() + duration;
+                let mut sent = 0u64;
+                while Instant::now() < deadline {
+                    producer.begin_transaction()?;
+                    for i in 0..batch {
+                        let key = format!("{partition}-{i}");
+                        producer
+                            .send(
+                                BaseRecord::to(&topic)
+                                    .partition(partition)
+                                    .key(&key)
+                                    .payload(&payload),
+                            )
+                            .map_err(|(error, _)| error)?;
+                    }
+                    // As the command API's writers do: wait for delivery before
+                    // committing, since rdkafka's commit flushes in 100 ms steps.
+                    while producer.in_flight_count() > 0 {
+                        std::thread::sleep(Duration::from_micros(50));
+                    }
+                    producer.commit_transaction(Duration::from_secs(10))?;
+                    sent += batch as u64;
+                }
+                Ok(sent)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for worker in workers {
+        total += worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("raw producer panicked"))??;
+    }
+    Ok(total as f64 / duration.as_secs_f64())
+}

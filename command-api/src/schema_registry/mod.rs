@@ -1,0 +1,71 @@
+//! Registering the event schemas with a Confluent-compatible schema registry at
+//! start, when `SCHEMA_REGISTRY_URL` is set, so the writers can frame record
+//! values with the id of their schema.
+//!
+//! Subject naming: TopicRecordNameStrategy, `<topic>-<record name>` with the
+//! record name `<stream_type>.<EventType>.v<version>`, e.g.
+//! `events.tasks-task.TaskCreated.v2`. One subject per event type *and
+//! version*, because a new version of an event is a new shape on purpose
+//! (TaskCreated v2 added required fields) and is upcast by readers, not read
+//! by an old reader; BACKWARD compatibility per subject then guards each
+//! published shape against accidental edits. The registered schema is the
+//! envelope with that event's `data` inlined (see `schemas::registry_schema`).
+
+mod client;
+mod error;
+mod schema_ids;
+mod subject;
+
+pub use client::RegistryClient;
+pub use error::RegistryError;
+pub use schema_ids::SchemaIds;
+pub use subject::subject_name;
+
+/// The compatibility level every event subject is held to.
+pub const COMPATIBILITY: &str = "BACKWARD";
+
+/// Registers every event schema of `schemas::all()` under its subject for
+/// `topic` and returns their ids.
+///
+/// Every subject is checked before any is registered, so a refused start
+/// leaves no new schema versions behind: a subject that already has versions
+/// must accept this build's schema under BACKWARD compatibility, otherwise
+/// [`RegistryError::Incompatible`] names it and the registry's reason.
+/// Registering a schema the subject already holds returns its existing id.
+pub async fn register_all(url: &str, topic: &str) -> Result<SchemaIds, RegistryError> {
+    let client = RegistryClient::new(url)?;
+    let planned: Vec<_> = schemas::all()
+        .iter()
+        .map(|schema| (schema, subject_name(topic, schema)))
+        .collect();
+
+    for (schema, subject) in &planned {
+        // Before the check: a subject left at NONE would accept anything.
+        client.set_compatibility(subject, COMPATIBILITY).await?;
+        if client.has_versions(subject).await? {
+            let verdict = client
+                .check_compatibility(subject, &schemas::registry_schema_text(schema))
+                .await?;
+            if !verdict.is_compatible {
+                return Err(RegistryError::Incompatible {
+                    subject: subject.clone(),
+                    reason: verdict.reason(),
+                });
+            }
+        }
+    }
+
+    let mut ids = SchemaIds::default();
+    for (schema, subject) in planned {
+        let id = client
+            .register(
+                &subject,
+                &schemas::record_name(schema),
+                schemas::registry_schema_text(schema),
+            )
+            .await?;
+        tracing::info!(subject, schema_id = id, "event schema registered");
+        ids.insert(schema.event_type, schema.version, id);
+    }
+    Ok(ids)
+}

@@ -1,0 +1,114 @@
+//! Serving: database and migrations, the supervisor (which runs a worker per
+//! projection version), and the HTTP server.
+
+use std::future::Future;
+use std::net::TcpListener;
+
+use actix_web::{App, HttpServer, middleware};
+use platform::config::ConfigError;
+
+use crate::config::Config;
+use crate::http::{self, Projections};
+use crate::supervisor::{Supervisor, SupervisorError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to PostgreSQL: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot migrate the read models: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Supervisor(#[from] SupervisorError),
+    #[error("HTTP server failed: {0}")]
+    Server(#[from] std::io::Error),
+}
+
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    supervisor: Supervisor,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free one), migrates, and starts the
+    /// workers; partitions are assigned in the background.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let listener = TcpListener::bind(config.addr).map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let port = listener.local_addr()?.port();
+        // Installed before the workers start, so their first measurements count.
+        let metrics = platform::telemetry::metrics_handle();
+        let pool = platform::postgres::connect(&config.database_url, 2).await?;
+        crate::migrations::run(&pool).await?;
+
+        let supervisor = Supervisor::start(config, port, pool.clone()).await?;
+        let projections = Projections {
+            shared: supervisor.shared(),
+            pool,
+        };
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(platform::http::json_errors())
+                .wrap(middleware::from_fn(platform::http::request_context))
+                .configure(|config| {
+                    platform::http::liveness_and_metrics_routes(config, metrics.clone())
+                })
+                .configure(|config| http::configure(config, projections.clone()))
+        })
+        .workers(1)
+        .disable_signals()
+        .shutdown_timeout(5)
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port,
+            server,
+            supervisor,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves; then every worker finishes and
+    /// commits its batch in flight and leaves its group.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<(), StartError> {
+        let handle = self.server.handle();
+        let server = tokio::spawn(self.server);
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let supervising = tokio::spawn(self.supervisor.run(stopped));
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stop.send(true);
+        if let Ok(supervisor) = supervising.await {
+            supervisor.shutdown().await;
+        }
+        handle.stop(true).await;
+        let _ = server.await;
+        Ok(())
+    }
+}
+
+/// Runs the projector configured from the environment until SIGTERM.
+pub async fn serve_from_env() -> Result<(), StartError> {
+    platform::telemetry::init_logging();
+    let config = Config::from_env()?;
+    let application = Application::build(config).await?;
+    tracing::info!(port = application.port(), "projector listening");
+    application
+        .run_until_stopped(platform::shutdown::signal())
+        .await
+}

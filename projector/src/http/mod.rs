@@ -1,0 +1,28 @@
+//! The projector's HTTP side: `/readyz` (with its degraded state), and the
+//! status of every projection version on `GET /v1/projections`. Operators
+//! act through the CLI (`projector rebuild|rollback|drop|reset|parked`),
+//! which any machine with the database and Kafka can run.
+
+mod projections;
+mod readiness;
+
+use std::sync::Arc;
+
+use actix_web::web;
+use sqlx::PgPool;
+
+use crate::supervisor::Shared;
+
+/// What the handlers read.
+#[derive(Clone)]
+pub struct Projections {
+    pub shared: Arc<Shared>,
+    pub pool: PgPool,
+}
+
+pub fn configure(config: &mut web::ServiceConfig, projections: Projections) {
+    config
+        .app_data(web::Data::new(projections))
+        .route("/readyz", web::get().to(readiness::readyz))
+        .route("/v1/projections", web::get().to(projections::list));
+}

@@ -1,0 +1,168 @@
+//! What the engine needs from a projection: who it is, which topic it reads,
+//! which tables it owns, how to decode a record and how to apply a batch
+//! inside a transaction.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+/// A projection's identity: its name and the version of its tables. Each
+/// version is its own consumer group, its own checkpoints and its own tables,
+/// so a new version is rebuilt from the start of the log beside the live one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProjectionId {
+    pub name: &'static str,
+    pub version: u32,
+}
+
+impl fmt::Display for ProjectionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.v{}", self.name, self.version)
+    }
+}
+
+/// `tasks.v2` split into its name and version (the name is not checked
+/// against the registered projections here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedProjectionId {
+    pub name: String,
+    pub version: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0:?} is not a projection id (expected <name>.v<version>, e.g. tasks.v1)")]
+pub struct InvalidProjectionId(pub String);
+
+impl FromStr for ParsedProjectionId {
+    type Err = InvalidProjectionId;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let invalid = || InvalidProjectionId(text.to_owned());
+        let (name, version) = text.rsplit_once(".v").ok_or_else(invalid)?;
+        let version: u32 = version.parse().map_err(|_| invalid())?;
+        if name.is_empty() || version == 0 {
+            return Err(invalid());
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            version,
+        })
+    }
+}
+
+/// One decoded record of the batch, in log order within its partition.
+#[derive(Debug, Clone)]
+pub struct Decoded<E> {
+    pub partition: i32,
+    pub offset: i64,
+    pub event: E,
+}
+
+/// A record the projection cannot take, and why. The engine parks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub partition: i32,
+    pub offset: i64,
+    pub reason: String,
+}
+
+/// What applying a batch did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Events that changed the read models (duplicates are not counted).
+    pub events: u64,
+    /// The `occurred_at` of the newest event applied.
+    pub newest_event_at: Option<DateTime<Utc>>,
+    /// At most one per stream: nothing of that stream at or after its offset
+    /// was applied.
+    pub failures: Vec<Failure>,
+}
+
+impl Applied {
+    /// Adds what another (later) application did.
+    pub fn merge(&mut self, other: Applied) {
+        self.events += other.events;
+        self.newest_event_at = self.newest_event_at.max(other.newest_event_at);
+        self.failures.extend(other.failures);
+    }
+}
+
+pub trait Projection: Send + Sync + 'static {
+    type Event: Send + 'static;
+
+    fn id(&self) -> ProjectionId;
+
+    /// The same projection writing the tables of another version.
+    fn at_version(&self, version: u32) -> Self
+    where
+        Self: Sized;
+
+    /// The topic name within the events prefix, e.g. `tasks`.
+    fn topic_name(&self) -> &'static str;
+
+    /// The tables this version writes (they carry the version in their
+    /// names). A rebuild creates the next version's tables like the live
+    /// version's; dropping a version drops them.
+    fn tables(&self) -> Vec<String>;
+
+    /// Decodes one record's value; the error says why it cannot be.
+    fn decode(&self, value: Option<&[u8]>) -> Result<Self::Event, String>;
+
+    /// The stream an event belongs to, as the record key names it. Events of
+    /// a stream are applied in log order: while one is parked, the later ones
+    /// are parked behind it.
+    fn stream_id(&self, event: &Self::Event) -> String;
+
+    /// Applies `records` (every partition in log order) within the caller's
+    /// transaction, with set-based statements. A record that cannot be applied
+    /// is left out and reported in [`Applied::failures`] (at most one per
+    /// stream), and no later record of **its stream** may be applied in this
+    /// call: the engine parks them behind it. Other streams go on.
+    // The engine drives this on its worker's own single-threaded runtime, so
+    // the future needs no `Send` bound.
+    #[allow(async_fn_in_trait)]
+    async fn apply(
+        &self,
+        connection: &mut PgConnection,
+        records: &[&Decoded<Self::Event>],
+    ) -> Result<Applied, sqlx::Error>;
+
+    /// An operator skipped this parked record (`value` is its raw value):
+    /// let the read models treat it as applied without effect, so the events
+    /// behind it can follow (for example by moving a stream's version past
+    /// it). Called in the transaction that releases them.
+    #[allow(async_fn_in_trait)]
+    async fn skipped(
+        &self,
+        _connection: &mut PgConnection,
+        _value: Option<&[u8]>,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        let id = ProjectionId {
+            name: "tasks",
+            version: 12,
+        };
+        let parsed: ParsedProjectionId = id.to_string().parse().unwrap();
+        assert_eq!(
+            parsed,
+            ParsedProjectionId {
+                name: "tasks".into(),
+                version: 12
+            }
+        );
+        for bad in ["tasks", "tasks.v", "tasks.v0", ".v1", "tasks.vx"] {
+            assert!(bad.parse::<ParsedProjectionId>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Where every version of every projection stands: its state, per-partition
+//! checkpoint, high watermark and lag, how fast it applies and when it will
+//! have caught up. `projector status`, `GET /v1/projections` and the
+//! `projector_version_*` metrics all show this.
+
+mod collect;
+mod kafka_probe;
+mod metrics;
+mod progress;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::versions::Role;
+pub use collect::{StatusError, StatusSource};
+pub use kafka_probe::KafkaProbe;
+pub use metrics::MetricsPublisher;
+
+/// The one-word state of a version, most urgent first: `stopped` (no
+/// projector consumes it), `parked` (it has parked events), else its role
+/// (`live`, `building`, `standby`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Live,
+    Building,
+    Standby,
+    Stopped,
+    Parked,
+}
+
+impl State {
+    pub const ALL: [State; 5] = [
+        State::Live,
+        State::Building,
+        State::Standby,
+        State::Stopped,
+        State::Parked,
+    ];
+
+    pub fn of(role: Role, consumers: Option<usize>, parked_events: i64) -> Self {
+        if consumers == Some(0) {
+            State::Stopped
+        } else if parked_events > 0 {
+            State::Parked
+        } else {
+            match role {
+                Role::Live => State::Live,
+                Role::Building => State::Building,
+                Role::Standby | Role::Dropped => State::Standby,
+            }
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Live => "live",
+            State::Building => "building",
+            State::Standby => "standby",
+            State::Stopped => "stopped",
+            State::Parked => "parked",
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusSnapshot {
+    pub taken_at: DateTime<Utc>,
+    pub versions: Vec<VersionStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionStatus {
+    /// `tasks.v2`.
+    pub projection: String,
+    pub name: String,
+    pub version: u32,
+    pub role: Role,
+    pub state: State,
+    /// Whether the query API reads it.
+    pub serving: bool,
+    pub topic: String,
+    pub group: String,
+    /// Members of its consumer group (`None`: Kafka did not say).
+    pub consumers: Option<usize>,
+    pub parked_events: i64,
+    /// Records between the checkpoints and the high watermarks, summed.
+    pub lag: Option<i64>,
+    /// Records applied (or parked) per second since the previous sample.
+    pub events_per_second: Option<f64>,
+    /// At the current rates (its own, and the log's growth), when its lag
+    /// reaches zero; `None` when it is not gaining on the log.
+    pub catch_up_seconds: Option<f64>,
+    pub partitions: Vec<PartitionStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartitionStatus {
+    pub partition: i32,
+    /// The next offset to apply (`None`: nothing applied yet).
+    pub checkpoint: Option<i64>,
+    pub high_watermark: Option<i64>,
+    pub lag: Option<i64>,
+}
+
+impl StatusSnapshot {
+    pub fn version(&self, projection: &str) -> Option<&VersionStatus> {
+        self.versions.iter().find(|v| v.projection == projection)
+    }
+}

@@ -1,0 +1,134 @@
+//! Projection `tasks`: the current state of every task, its audit trail and
+//! per-tenant statistics. Version N writes `tasks_vN`, `task_history_vN`,
+//! `task_stats_vN` and `task_daily_completions_vN`.
+
+mod fold;
+mod record;
+mod row;
+mod store;
+mod tables;
+
+use std::collections::HashMap;
+
+use events::task::Task;
+use events::{Aggregate, Envelope};
+use sqlx::PgConnection;
+
+use crate::projection::{Applied, Decoded, Projection, ProjectionId};
+pub use fold::{BatchFold, Changes, FoldError, HistoryRow};
+pub use record::TaskRecord;
+pub use row::{TaskRow, priority_from_str, status_from_str};
+pub use tables::TaskTables;
+
+pub const NAME: &str = "tasks";
+
+/// The `tasks` projection writing the tables of one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tasks {
+    version: u32,
+}
+
+impl Tasks {
+    /// Version 1: the tables the migrations create.
+    pub const V1: Tasks = Tasks { version: 1 };
+
+    pub fn version(version: u32) -> Self {
+        Self { version }
+    }
+
+    pub fn table_names(&self) -> TaskTables {
+        TaskTables::for_version(self.version)
+    }
+}
+
+impl Projection for Tasks {
+    type Event = TaskRecord;
+
+    fn id(&self) -> ProjectionId {
+        ProjectionId {
+            name: NAME,
+            version: self.version,
+        }
+    }
+
+    fn at_version(&self, version: u32) -> Self {
+        Self::version(version)
+    }
+
+    fn topic_name(&self) -> &'static str {
+        Task::TOPIC_NAME
+    }
+
+    fn tables(&self) -> Vec<String> {
+        self.table_names().all()
+    }
+
+    fn decode(&self, value: Option<&[u8]>) -> Result<TaskRecord, String> {
+        TaskRecord::decode(value)
+    }
+
+    fn stream_id(&self, event: &TaskRecord) -> String {
+        event.envelope.stream_id.to_string()
+    }
+
+    async fn apply(
+        &self,
+        connection: &mut PgConnection,
+        records: &[&Decoded<TaskRecord>],
+    ) -> Result<Applied, sqlx::Error> {
+        if records.is_empty() {
+            return Ok(Applied::default());
+        }
+        let tables = self.table_names();
+        let mut task_ids: Vec<uuid::Uuid> =
+            records.iter().map(|r| r.event.envelope.stream_id).collect();
+        task_ids.sort_unstable();
+        task_ids.dedup();
+        let before: HashMap<uuid::Uuid, TaskRow> =
+            store::load_tasks(connection, &tables, &task_ids).await?;
+
+        let mut fold = BatchFold::new(&before);
+        for record in records {
+            fold.apply(record);
+        }
+        let changes = fold.finish();
+
+        store::upsert_tasks(connection, &tables, &changes.tasks).await?;
+        store::insert_history(connection, &tables, &changes.history).await?;
+        store::add_status_counts(connection, &tables, &changes.status_deltas).await?;
+        store::add_completions(connection, &tables, &changes.completions).await?;
+        Ok(Applied {
+            events: changes.events,
+            newest_event_at: changes.newest_event_at,
+            failures: changes.failures,
+        })
+    }
+
+    /// A skipped event whose envelope is readable moves its task's version
+    /// past it (when the task stands right before it), so the events behind
+    /// it apply without a version gap. A skipped record without a readable
+    /// envelope changes nothing: its version is unknown, and if it was one
+    /// of the task's, the next event is parked again with a gap for the
+    /// operator to look at.
+    async fn skipped(
+        &self,
+        connection: &mut PgConnection,
+        value: Option<&[u8]>,
+    ) -> Result<(), sqlx::Error> {
+        let Some(envelope) = value.and_then(|value| Envelope::from_wire_bytes(value).ok()) else {
+            return Ok(());
+        };
+        if envelope.stream_type != Task::STREAM_TYPE {
+            return Ok(());
+        }
+        let tables = self.table_names();
+        store::step_version_over(
+            connection,
+            &tables,
+            envelope.stream_id,
+            envelope.version as i64,
+        )
+        .await?;
+        Ok(())
+    }
+}

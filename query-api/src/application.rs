@@ -1,0 +1,136 @@
+//! Wiring: database and migrations, the checkpoint watcher, the HTTP server.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use actix_web::{App, HttpServer, middleware, web};
+use futures::FutureExt;
+use platform::config::ConfigError;
+use platform::http::{Readiness, ReadinessProbe};
+use serde_json::json;
+
+use crate::config::Config;
+use crate::consistency::CheckpointWatcher;
+use crate::http::{self, AppState};
+use crate::read_model::ReadModel;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to PostgreSQL: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot migrate the read models: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("HTTP server failed: {0}")]
+    Server(#[from] std::io::Error),
+}
+
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free one), migrates (so the query
+    /// API may start before the projector) and starts the checkpoint watcher.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let listener = TcpListener::bind(config.addr).map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let port = listener.local_addr()?.port();
+        let metrics = platform::telemetry::metrics_handle();
+        let pool =
+            platform::postgres::connect(&config.database_url, config.db_max_connections).await?;
+        projector::migrations::run(&pool).await?;
+        let watcher = CheckpointWatcher::start(pool.clone(), config.topic.clone()).await?;
+
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            watcher: watcher.clone(),
+            consistency: config.consistency,
+            topic: config.topic.clone(),
+        });
+        let readiness = readiness_probe(pool, watcher);
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(platform::http::json_errors())
+                .wrap(middleware::from_fn(http::observe))
+                .wrap(middleware::from_fn(platform::http::request_context))
+                .app_data(state.clone())
+                .configure(|config| {
+                    platform::http::operational_routes(config, readiness.clone(), metrics.clone())
+                })
+                .configure(http::configure)
+        })
+        .workers(config.workers.max(1))
+        .disable_signals()
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn server_handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until `shutdown` resolves, then drains requests in flight.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<(), StartError> {
+        let handle = self.server.handle();
+        let server = tokio::spawn(self.server);
+        shutdown.await;
+        tracing::info!("shutting down");
+        handle.stop(true).await;
+        let _ = server.await;
+        Ok(())
+    }
+}
+
+/// Ready when PostgreSQL answers with a live projection version and the
+/// checkpoint listener is connected.
+fn readiness_probe(pool: sqlx::PgPool, watcher: Arc<CheckpointWatcher>) -> ReadinessProbe {
+    Arc::new(move || {
+        let pool = pool.clone();
+        let watcher = watcher.clone();
+        async move {
+            let serving = ReadModel::live(&pool).await.ok();
+            let listener = watcher.connected();
+            Readiness {
+                ready: serving.is_some() && listener,
+                checks: json!({
+                    "database": serving.is_some(),
+                    "serving": serving.map(|model| model.projection),
+                    "checkpoint_listener": listener,
+                }),
+            }
+        }
+        .boxed()
+    })
+}
+
+/// Runs the query API configured from the environment until SIGTERM.
+pub async fn serve_from_env() -> Result<(), StartError> {
+    platform::telemetry::init_logging();
+    let config = Config::from_env()?;
+    let application = Application::build(config).await?;
+    tracing::info!(port = application.port(), "query API listening");
+    application
+        .run_until_stopped(platform::shutdown::signal())
+        .await
+}

@@ -1,0 +1,64 @@
+//! `GET /v1/tasks/{id}/history`: the task's events, oldest first, paginated.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use platform::ApiError;
+use serde_json::json;
+
+use super::cursor::{decode_history, encode_history};
+use super::params::Params;
+use super::tenant::tenant_of;
+use super::{AppState, error_with_read_headers, parse_task_id, task_not_found, with_read_headers};
+use crate::consistency::request::{TIMEOUT_PARAMETER, TOKEN_PARAMETER};
+use crate::store::{self, database_error};
+
+const DEFAULT_LIMIT: i64 = 50;
+const MAX_LIMIT: i64 = 200;
+
+pub async fn list(
+    request: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let params = Params::parse(
+        request.query_string(),
+        &["cursor", "limit", TOKEN_PARAMETER, TIMEOUT_PARAMETER],
+    )?;
+    let task_id = parse_task_id(&path)?;
+    let tenant = tenant_of(&request)?;
+    let after_version = params
+        .single("cursor")?
+        .map(decode_history)
+        .transpose()?
+        .unwrap_or(0);
+    let limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
+    let consistency = state.consistency_of(&request, &params)?;
+    let model = state.read_model().await?;
+    let outcome = state.wait(&consistency, &model).await;
+
+    // The trail is the task's: another tenant's task is not found.
+    if store::tasks::get(&state.pool, &model.tables, &tenant, task_id)
+        .await
+        .map_err(database_error)?
+        .is_none()
+    {
+        return Ok(error_with_read_headers(
+            task_not_found(task_id),
+            &model,
+            outcome,
+        ));
+    }
+    let mut items = store::history::list(&state.pool, &model.tables, task_id, after_version, limit)
+        .await
+        .map_err(database_error)?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|last| encode_history(last.version))
+    } else {
+        None
+    };
+    let mut response = HttpResponse::Ok();
+    with_read_headers(&mut response, &model, outcome);
+    Ok(response.json(
+        json!({ "task_id": task_id, "items": items, "next_cursor": next_cursor, "limit": limit }),
+    ))
+}

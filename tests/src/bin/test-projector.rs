@@ -1,0 +1,16 @@
+//! The projector binary for tests: serves with no arguments (as a child
+//! process the tests SIGKILL or SIGTERM), and runs the operator commands
+//! (`rebuild`, `status`, `parked ...`) with arguments, exactly as `projector` does.
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match projector::cli::run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("projector: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
