@@ -29,7 +29,7 @@ service_running() {
 }
 
 ready() {
-  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/readyz"
+  curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/readyz"
 }
 
 start_service() {
