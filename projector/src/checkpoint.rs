@@ -167,7 +167,10 @@ pub async fn rewind(
 }
 
 /// Forgets every checkpoint of a projection version (it is being dropped).
-pub async fn delete_all(transaction: &mut PgConnection, projection: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_all(
+    transaction: &mut PgConnection,
+    projection: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM projection_checkpoints WHERE projection = $1")
         .bind(projection)
         .execute(&mut *transaction)

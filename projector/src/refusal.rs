@@ -10,5 +10,9 @@ pub fn refused_for_its_data(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
         .and_then(|error| error.code())
-        .is_some_and(|code| ["22", "23", "54"].iter().any(|class| code.starts_with(class)))
+        .is_some_and(|code| {
+            ["22", "23", "54"]
+                .iter()
+                .any(|class| code.starts_with(class))
+        })
 }

@@ -3,7 +3,8 @@
 //! built, live or on standby; none for dropped ones), takes a status
 //! snapshot for `GET /v1/projections` and the metrics, and switches the
 //! query API to a version being built once its lag is under
-//! `PROJECTOR_SWITCH_MAX_LAG`. The CLI only writes `projection_versions`:
+//! `PROJECTOR_SWITCH_MAX_LAG` (and it has no more parked events than the
+//! live version). The CLI only writes `projection_versions`:
 //! every projector process follows it, so a rebuild is consumed by all of
 //! them, sharing the partitions as the live version is.
 
@@ -159,7 +160,8 @@ impl Supervisor {
             }
             match self.start_worker(&name, version).await {
                 Ok(worker) => {
-                    self.shared_workers().insert(id.clone(), worker.state.clone());
+                    self.shared_workers()
+                        .insert(id.clone(), worker.state.clone());
                     self.workers.insert(id, worker);
                 }
                 Err(error) => {
@@ -170,14 +172,20 @@ impl Supervisor {
         Ok(())
     }
 
-    fn shared_workers(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Arc<WorkerState>>> {
+    fn shared_workers(
+        &self,
+    ) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Arc<WorkerState>>> {
         self.shared
             .workers
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    async fn start_worker(&self, name: &str, version: u32) -> Result<WorkerHandle, SupervisorError> {
+    async fn start_worker(
+        &self,
+        name: &str,
+        version: u32,
+    ) -> Result<WorkerHandle, SupervisorError> {
         crate::with_projection!(name, version, |projection| {
             start_worker(projection, &self.config, self.port).await
         })?
@@ -194,16 +202,32 @@ impl Supervisor {
             }
         };
         self.publisher.publish(&snapshot);
-        for building in snapshot.versions.iter().filter(|v| v.role == Role::Building) {
+        for building in snapshot
+            .versions
+            .iter()
+            .filter(|v| v.role == Role::Building)
+        {
             let caught_up = building
                 .lag
                 .is_some_and(|lag| lag <= self.config.switch_max_lag);
-            if !caught_up {
+            // A rebuild that parks more than the live version would serve
+            // less than it (a bug in the new code?): an operator looks first.
+            let live_parked = snapshot
+                .versions
+                .iter()
+                .find(|v| v.name == building.name && v.role == Role::Live)
+                .map_or(0, |live| live.parked_events);
+            if !caught_up || building.parked_events > live_parked {
                 continue;
             }
             let partitions: Vec<i32> = building.partitions.iter().map(|p| p.partition).collect();
-            match versions::switch_to_building(&self.pool, &building.name, &building.topic, &partitions)
-                .await
+            match versions::switch_to_building(
+                &self.pool,
+                &building.name,
+                &building.topic,
+                &partitions,
+            )
+            .await
             {
                 Ok(Some(switched)) => tracing::info!(
                     projection = %switched.name,

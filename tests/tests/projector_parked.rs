@@ -162,7 +162,14 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
         listed[0]
     );
     let first = listed[0]["id"].as_i64().unwrap();
-    let text = projector_cli(&env, &database, PROJECTOR, &["parked", "list"], Duration::from_secs(30)).await;
+    let text = projector_cli(
+        &env,
+        &database,
+        PROJECTOR,
+        &["parked", "list"],
+        Duration::from_secs(30),
+    )
+    .await;
     assert!(text.stdout.contains(&newer.task_id.to_string()), "{text:?}");
 
     // A reader waiting for the completion learns it is parked, not missing.
@@ -175,10 +182,7 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
         .await
         .unwrap();
     assert_eq!(read.status(), 404);
-    assert_eq!(
-        read.headers()["x-consistency"].to_str().unwrap(),
-        "parked"
-    );
+    assert_eq!(read.headers()["x-consistency"].to_str().unwrap(), "parked");
 
     // Retrying with this build changes nothing: the stream stays parked.
     let retried = projector_cli(
@@ -190,8 +194,16 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
     )
     .await;
     assert_eq!(retried.code, 1, "{retried:?}");
-    assert!(retried.stdout.contains("still cannot be applied"), "{retried:?}");
-    assert!(parked_events(&pool).await.iter().all(|p| p.status == "parked"));
+    assert!(
+        retried.stdout.contains("still cannot be applied"),
+        "{retried:?}"
+    );
+    assert!(
+        parked_events(&pool)
+            .await
+            .iter()
+            .all(|p| p.status == "parked")
+    );
 
     // The fix is deployed: a retry applies the three in order.
     let released = parked::retry(&pool, &NextDeploy, first).await.unwrap();
@@ -216,14 +228,23 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
         .await
         .unwrap();
     assert_eq!(read.status(), 200);
-    assert_eq!(read.headers()["x-consistency"].to_str().unwrap(), "consistent");
+    assert_eq!(
+        read.headers()["x-consistency"].to_str().unwrap(),
+        "consistent"
+    );
     assert_eq!(readiness(&projector.url).await["status"], "ready");
 
     // The stream flows again: its next event is applied as usual.
     let (_, reopened_offset) = producer.send(&newer.envelope(TaskEvent::Reopened)).await;
-    eventually(Duration::from_secs(30), "the next event is applied", || async {
-        task(&pool, newer.task_id).await.is_some_and(|(version, _, _)| version == 4)
-    })
+    eventually(
+        Duration::from_secs(30),
+        "the next event is applied",
+        || async {
+            task(&pool, newer.task_id)
+                .await
+                .is_some_and(|(version, _, _)| version == 4)
+        },
+    )
     .await;
     assert!(
         parked_events(&pool)
@@ -247,7 +268,9 @@ async fn skipping_the_first_parked_event_records_who_and_why_and_releases_the_re
 
     // A rename nobody can read (schema version 9), then two more events.
     let mut story = TaskStory::new("acme");
-    producer.send(&story.create("Original title", &mut rng)).await;
+    producer
+        .send(&story.create("Original title", &mut rng))
+        .await;
     let mut unreadable: Envelope = story.envelope(TaskEvent::Renamed {
         title: "never seen".into(),
     });
@@ -279,12 +302,23 @@ async fn skipping_the_first_parked_event_records_who_and_why_and_releases_the_re
     let no_reason = cli(args(&["parked", "skip", &first, "--by", "ada"])).await;
     assert_eq!(no_reason.code, 2, "{no_reason:?}");
     let not_first = cli(args(&[
-        "parked", "skip", &second, "--by", "ada", "--reason", "wrong one",
+        "parked",
+        "skip",
+        &second,
+        "--by",
+        "ada",
+        "--reason",
+        "wrong one",
     ]))
     .await;
     assert_eq!(not_first.code, 1, "{not_first:?}");
     assert!(not_first.stderr.contains("waits behind"), "{not_first:?}");
-    assert!(parked_events(&pool).await.iter().all(|p| p.status == "parked"));
+    assert!(
+        parked_events(&pool)
+            .await
+            .iter()
+            .all(|p| p.status == "parked")
+    );
 
     let skipped = cli(args(&[
         "parked",

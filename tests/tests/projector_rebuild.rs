@@ -54,12 +54,7 @@ impl Seen {
     }
 }
 
-async fn read(
-    http: &reqwest::Client,
-    url: &str,
-    tenant: &str,
-    token: Option<&str>,
-) -> Seen {
+async fn read(http: &reqwest::Client, url: &str, tenant: &str, token: Option<&str>) -> Seen {
     let mut request = http.get(url).header("X-Tenant-Id", tenant);
     if let Some(token) = token {
         request = request
@@ -108,17 +103,34 @@ async fn writer(commands: String, query: String, running: Arc<AtomicBool>, n: us
         assert_eq!(created.status, 201, "{created:?}");
         let task_id = created.body["task_id"].as_str().unwrap().to_owned();
         let position = created.body["position"].as_str().unwrap().to_owned();
-        let mut after = read(&http, &format!("{query}/v1/tasks/{task_id}"), "default", Some(&position)).await;
+        let mut after = read(
+            &http,
+            &format!("{query}/v1/tasks/{task_id}"),
+            "default",
+            Some(&position),
+        )
+        .await;
         assert_eq!(after.body["title"], title, "read-your-writes: {after:?}");
         seen.push(after);
 
         let renamed = format!("{title}, renamed");
         let reply = client
-            .command(task_id.parse().unwrap(), "rename", Some(json!({ "title": renamed })), &[])
+            .command(
+                task_id.parse().unwrap(),
+                "rename",
+                Some(json!({ "title": renamed })),
+                &[],
+            )
             .await;
         assert_eq!(reply.status, 200, "{reply:?}");
         let position = reply.body["position"].as_str().unwrap().to_owned();
-        after = read(&http, &format!("{query}/v1/tasks/{task_id}"), "default", Some(&position)).await;
+        after = read(
+            &http,
+            &format!("{query}/v1/tasks/{task_id}"),
+            "default",
+            Some(&position),
+        )
+        .await;
         assert_eq!(after.body["title"], renamed, "read-your-writes: {after:?}");
         seen.push(after);
         i += 1;
@@ -129,7 +141,12 @@ async fn writer(commands: String, query: String, running: Arc<AtomicBool>, n: us
 /// Reads data nobody writes during the test (the backlog's tenants) over
 /// and over, until told to stop: every answer must be the same, whichever
 /// version served it.
-async fn reader(query: String, running: Arc<AtomicBool>, task_id: String, tenant: String) -> Vec<Seen> {
+async fn reader(
+    query: String,
+    running: Arc<AtomicBool>,
+    task_id: String,
+    tenant: String,
+) -> Vec<Seen> {
     let http = reqwest::Client::new();
     let urls = [
         format!("{query}/v1/tasks?limit=50&sort=created_at"),
@@ -186,7 +203,14 @@ async fn a_rebuild_under_traffic_switches_the_query_api_with_no_failed_or_mixed_
 
     let running = Arc::new(AtomicBool::new(true));
     let writers: Vec<_> = (0..2)
-        .map(|n| tokio::spawn(writer(commands.url.clone(), query.url.clone(), running.clone(), n)))
+        .map(|n| {
+            tokio::spawn(writer(
+                commands.url.clone(),
+                query.url.clone(),
+                running.clone(),
+                n,
+            ))
+        })
         .collect();
     let readers: Vec<_> = (0..2)
         .map(|n| {
@@ -203,8 +227,16 @@ async fn a_rebuild_under_traffic_switches_the_query_api_with_no_failed_or_mixed_
 
     let rebuilt = cli(&env, &database, &["rebuild", "tasks"]).await;
     assert_eq!(rebuilt.code, 0, "{rebuilt:?}");
-    assert!(rebuilt.stdout.contains("building tasks.v2 beside the live tasks.v1"), "{rebuilt:?}");
-    assert!(rebuilt.stdout.contains("the query API serves it now"), "{rebuilt:?}");
+    assert!(
+        rebuilt
+            .stdout
+            .contains("building tasks.v2 beside the live tasks.v1"),
+        "{rebuilt:?}"
+    );
+    assert!(
+        rebuilt.stdout.contains("the query API serves it now"),
+        "{rebuilt:?}"
+    );
     // Traffic goes on against the new version for a while.
     tokio::time::sleep(Duration::from_secs(1)).await;
     running.store(false, Ordering::SeqCst);
@@ -229,11 +261,14 @@ async fn a_rebuild_under_traffic_switches_the_query_api_with_no_failed_or_mixed_
         let mut first: BTreeMap<&str, &Value> = BTreeMap::new();
         for answer in &seen {
             let same = first.entry(&answer.request).or_insert(&answer.body);
-            assert_eq!(*same, &answer.body, "reader {n}: {} differs between versions", answer.request);
+            assert_eq!(
+                *same, &answer.body,
+                "reader {n}: {} differs between versions",
+                answer.request
+            );
             *versions_seen.entry(answer.version.clone()).or_insert(0) += 1;
         }
     }
-    eprintln!("DEBUG versions seen: {versions_seen:?}\nDEBUG rebuild output: {}", rebuilt.stdout);
     assert!(
         versions_seen.contains_key(&Some(V1.to_owned()))
             && versions_seen.contains_key(&Some(V2.to_owned())),
@@ -243,9 +278,13 @@ async fn a_rebuild_under_traffic_switches_the_query_api_with_no_failed_or_mixed_
     // Both versions hold the whole log, identically.
     let records = topic_records(&env).await;
     let ends = end_offsets(&records);
-    eventually(Duration::from_secs(60), "both versions are at the end of the log", || async {
-        caught_up(&pool, V1, &topic, &ends).await && caught_up(&pool, V2, &topic, &ends).await
-    })
+    eventually(
+        Duration::from_secs(60),
+        "both versions are at the end of the log",
+        || async {
+            caught_up(&pool, V1, &topic, &ends).await && caught_up(&pool, V2, &topic, &ends).await
+        },
+    )
     .await;
     let new = actual_version(&pool, 2).await;
     assert_same(&new, &actual_version(&pool, 1).await);
@@ -265,25 +304,44 @@ async fn a_rebuild_under_traffic_switches_the_query_api_with_no_failed_or_mixed_
             .unwrap_or_else(|| panic!("{id} in {status}"))
     };
     let (v1, v2) = (version(V1), version(V2));
-    assert_eq!((v2["role"].as_str(), v2["serving"].as_bool()), (Some("live"), Some(true)), "{v2}");
-    assert_eq!((v1["role"].as_str(), v1["serving"].as_bool()), (Some("standby"), Some(false)), "{v1}");
+    assert_eq!(
+        (v2["role"].as_str(), v2["serving"].as_bool()),
+        (Some("live"), Some(true)),
+        "{v2}"
+    );
+    assert_eq!(
+        (v1["role"].as_str(), v1["serving"].as_bool()),
+        (Some("standby"), Some(false)),
+        "{v1}"
+    );
     assert_eq!(v2["partitions"].as_array().unwrap().len(), 3, "{v2}");
     for v in [&v1, &v2] {
         assert!(v["consumers"].as_u64().unwrap() >= 1, "{v}");
         assert!(v["events_per_second"].is_number(), "{v}");
     }
     let text = cli(&env, &database, &["status", "--sample-ms", "200"]).await;
-    assert!(text.stdout.contains("PARTITION  CHECKPOINT  HIGH WATERMARK  LAG"), "{text:?}");
-    eventually(Duration::from_secs(10), "the metrics show the switch", || async {
-        let metrics = reqwest::get(format!("{}/metrics", projector.url))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        metrics.contains(&format!("projector_version_state{{projection=\"{V2}\",state=\"live\"}} 1"))
-            && metrics.contains(&format!("projector_version_serving{{projection=\"{V1}\"}} 0"))
-    })
+    assert!(
+        text.stdout
+            .contains("PARTITION  CHECKPOINT  HIGH WATERMARK  LAG"),
+        "{text:?}"
+    );
+    eventually(
+        Duration::from_secs(10),
+        "the metrics show the switch",
+        || async {
+            let metrics = reqwest::get(format!("{}/metrics", projector.url))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            metrics.contains(&format!(
+                "projector_version_state{{projection=\"{V2}\",state=\"live\"}} 1"
+            )) && metrics.contains(&format!(
+                "projector_version_serving{{projection=\"{V1}\"}} 0"
+            ))
+        },
+    )
     .await;
 
     query.stop().await;
@@ -293,11 +351,15 @@ async fn a_rebuild_under_traffic_switches_the_query_api_with_no_failed_or_mixed_
 }
 
 async fn live_version(pool: &PgPool) -> Option<u32> {
-    projector::versions::live_version(pool, "tasks").await.unwrap()
+    projector::versions::live_version(pool, "tasks")
+        .await
+        .unwrap()
 }
 
 async fn served_by(query: &str) -> String {
-    let response = reqwest::get(format!("{query}/v1/tasks?limit=1")).await.unwrap();
+    let response = reqwest::get(format!("{query}/v1/tasks?limit=1"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     response.headers()["x-projection-version"]
         .to_str()
@@ -324,9 +386,11 @@ async fn rollback_drop_and_reset() {
 
     let started = cli(&env, &database, &["rebuild", "tasks", "--no-wait"]).await;
     assert_eq!(started.code, 0, "{started:?}");
-    eventually(Duration::from_secs(60), "the projector switches to tasks.v2", || async {
-        live_version(&pool).await == Some(2)
-    })
+    eventually(
+        Duration::from_secs(60),
+        "the projector switches to tasks.v2",
+        || async { live_version(&pool).await == Some(2) },
+    )
     .await;
     assert_eq!(served_by(&query.url).await, V2);
 
@@ -357,21 +421,25 @@ async fn rollback_drop_and_reset() {
     .await
     .unwrap();
     assert_eq!(leftovers, 0);
-    eventually(Duration::from_secs(10), "the projector stops consuming tasks.v2", || async {
-        let body: Value = reqwest::get(format!("{}/v1/projections", projector.url))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let ids: Vec<&str> = body["projections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|p| p["projection"].as_str())
-            .collect();
-        ids == [V1]
-    })
+    eventually(
+        Duration::from_secs(10),
+        "the projector stops consuming tasks.v2",
+        || async {
+            let body: Value = reqwest::get(format!("{}/v1/projections", projector.url))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let ids: Vec<&str> = body["projections"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p["projection"].as_str())
+                .collect();
+            ids == [V1]
+        },
+    )
     .await;
     assert_eq!(served_by(&query.url).await, V1);
 
@@ -414,31 +482,61 @@ async fn rollback_drop_and_reset() {
     let unconfirmed = cli(
         &env,
         &database,
-        &["reset", "tasks", "--to-offset", "0", "--partition", &partition_arg],
+        &[
+            "reset",
+            "tasks",
+            "--to-offset",
+            "0",
+            "--partition",
+            &partition_arg,
+        ],
     )
     .await;
     assert_eq!(unconfirmed.code, 2, "{unconfirmed:?}");
     assert!(unconfirmed.stdout.contains("RESET TO"), "{unconfirmed:?}");
     assert!(unconfirmed.stderr.contains("--yes"), "{unconfirmed:?}");
-    assert!(caught_up(&pool, V1, &topic, &ends).await, "nothing moved without --yes");
+    assert!(
+        caught_up(&pool, V1, &topic, &ends).await,
+        "nothing moved without --yes"
+    );
     let future = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
-    let nothing = cli(&env, &database, &["reset", "tasks", "--to-time", &future, "--yes"]).await;
+    let nothing = cli(
+        &env,
+        &database,
+        &["reset", "tasks", "--to-time", &future, "--yes"],
+    )
+    .await;
     assert_eq!(nothing.code, 0, "{nothing:?}");
-    assert!(nothing.stdout.contains("nothing to re-apply"), "{nothing:?}");
+    assert!(
+        nothing.stdout.contains("nothing to re-apply"),
+        "{nothing:?}"
+    );
 
     let reset = cli(
         &env,
         &database,
-        &["reset", "tasks", "--to-offset", "0", "--partition", &partition_arg, "--yes"],
+        &[
+            "reset",
+            "tasks",
+            "--to-offset",
+            "0",
+            "--partition",
+            &partition_arg,
+            "--yes",
+        ],
     )
     .await;
     assert_eq!(reset.code, 0, "{reset:?}");
     let records = topic_records(&env).await;
     let want = expected(&records);
-    eventually(Duration::from_secs(30), "the lost task is re-applied", || async {
-        actual_version(&pool, 1).await.tasks.contains_key(&task_id)
-            && caught_up(&pool, V1, &topic, &ends).await
-    })
+    eventually(
+        Duration::from_secs(30),
+        "the lost task is re-applied",
+        || async {
+            actual_version(&pool, 1).await.tasks.contains_key(&task_id)
+                && caught_up(&pool, V1, &topic, &ends).await
+        },
+    )
     .await;
     assert_same(&actual_version(&pool, 1).await, &want);
 

@@ -10,8 +10,8 @@ use events::task::TaskEvent;
 use serde_json::{Value, json};
 use sqlx::Row;
 use tests::TestEnv;
-use tests::kafka::read_all;
 use tests::command_api::wait_ready;
+use tests::kafka::read_all;
 use tests::read_side::cli::projector_cli;
 use tests::read_side::database::{TestDatabase, caught_up};
 use tests::read_side::eventually;
@@ -140,7 +140,9 @@ async fn an_undecodable_record_is_parked_with_the_rest_of_its_stream_while_other
         title: "after the garbage".into(),
     });
     let (_, renamed_offset) = producer.send(&renamed).await;
-    let (_, completed_offset) = producer.send(&poisoned.envelope(TaskEvent::Completed)).await;
+    let (_, completed_offset) = producer
+        .send(&poisoned.envelope(TaskEvent::Completed))
+        .await;
     // Garbage without a key: its stream is unknown, so it parks alone.
     let keyless_offset = producer.send_value(partition, None, &[0, 1]).await;
     // Other tasks of the same partition, written after all that.
@@ -183,12 +185,21 @@ async fn an_undecodable_record_is_parked_with_the_rest_of_its_stream_while_other
     let offsets: Vec<i64> = parked.iter().map(|p| p.offset).collect();
     assert_eq!(
         offsets,
-        [garbage_offset, renamed_offset, completed_offset, keyless_offset]
+        [
+            garbage_offset,
+            renamed_offset,
+            completed_offset,
+            keyless_offset
+        ]
     );
     let at = |offset: i64| parked.iter().find(|p| p.offset == offset).unwrap();
     let head = at(garbage_offset);
     assert_eq!(
-        (head.status.as_str(), head.partition, head.stream_id.as_deref()),
+        (
+            head.status.as_str(),
+            head.partition,
+            head.stream_id.as_deref()
+        ),
         ("parked", partition, Some(key.as_str()))
     );
     assert!(head.error.contains("cannot be decoded"), "{}", head.error);
@@ -204,37 +215,48 @@ async fn an_undecodable_record_is_parked_with_the_rest_of_its_stream_while_other
         let behind = at(behind);
         assert_eq!(behind.stream_id.as_deref(), Some(key.as_str()));
         assert!(
-            behind
-                .error
-                .contains(&format!("waits behind the parked event at offset {garbage_offset}")),
+            behind.error.contains(&format!(
+                "waits behind the parked event at offset {garbage_offset}"
+            )),
             "{}",
             behind.error
         );
     }
     let keyless = at(keyless_offset);
-    assert_eq!((keyless.stream_id.as_deref(), keyless.record_key.as_deref()), (None, None));
+    assert_eq!(
+        (keyless.stream_id.as_deref(), keyless.record_key.as_deref()),
+        (None, None)
+    );
 
     // Reported: ready but degraded, with the count; the gauge and the status say so too.
     let (status, readyz) = get_json(&format!("{}/readyz", projector.url)).await;
     assert_eq!(status, 200, "{readyz}");
     assert_eq!(readyz["status"], "degraded");
     assert_eq!(readyz["parked_events"], 4);
-    eventually(Duration::from_secs(10), "the gauge counts the parked events", || async {
-        let metrics = reqwest::get(format!("{}/metrics", projector.url))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        metrics
-            .lines()
-            .any(|line| line == format!("projector_parked_events{{projection=\"{PROJECTION}\"}} 4"))
-    })
+    eventually(
+        Duration::from_secs(10),
+        "the gauge counts the parked events",
+        || async {
+            let metrics = reqwest::get(format!("{}/metrics", projector.url))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            metrics.lines().any(|line| {
+                line == format!("projector_parked_events{{projection=\"{PROJECTION}\"}} 4")
+            })
+        },
+    )
     .await;
-    eventually(Duration::from_secs(10), "the status says parked", || async {
-        let status = projection_status(&projector.url, PROJECTION).await;
-        status["state"] == "parked" && status["parked_events"] == 4
-    })
+    eventually(
+        Duration::from_secs(10),
+        "the status says parked",
+        || async {
+            let status = projection_status(&projector.url, PROJECTION).await;
+            status["state"] == "parked" && status["parked_events"] == 4
+        },
+    )
     .await;
 
     // The operator skips the garbage: the task's events behind it follow.
@@ -246,7 +268,15 @@ async fn an_undecodable_record_is_parked_with_the_rest_of_its_stream_while_other
                 env,
                 database,
                 PROJECTOR,
-                &["parked", "skip", &id, "--by", by, "--reason", "not an event"],
+                &[
+                    "parked",
+                    "skip",
+                    &id,
+                    "--by",
+                    by,
+                    "--reason",
+                    "not an event",
+                ],
                 Duration::from_secs(30),
             )
             .await
@@ -312,9 +342,7 @@ async fn events_that_cannot_be_applied_are_parked_with_the_rest_of_their_stream(
     producer.send(&gapped.create("gapped", &mut rng)).await;
     let _lost = gapped.envelope(TaskEvent::Completed);
     let (_, gap_offset) = producer.send(&gapped.envelope(TaskEvent::Reopened)).await;
-    let (_, after_gap_offset) = producer
-        .send(&gapped.envelope(TaskEvent::Archived))
-        .await;
+    let (_, after_gap_offset) = producer.send(&gapped.envelope(TaskEvent::Archived)).await;
     // A title PostgreSQL refuses (text cannot hold NUL): the batch it is in
     // is applied again record by record to find it.
     let mut refused = story_in(&producer, partition, "gaps");
@@ -349,7 +377,11 @@ async fn events_that_cannot_be_applied_are_parked_with_the_rest_of_their_stream(
     assert_eq!(task_version(&pool, gapped.task_id).await, Some(1));
     assert_eq!(task_version(&pool, refused.task_id).await, Some(1));
     for task_id in &fine {
-        assert_eq!(task_version(&pool, *task_id).await, Some(2), "other tasks flow");
+        assert_eq!(
+            task_version(&pool, *task_id).await,
+            Some(2),
+            "other tasks flow"
+        );
     }
     let parked = projector::parked::list(&pool, Some(PROJECTION), false)
         .await
@@ -368,17 +400,27 @@ async fn events_that_cannot_be_applied_are_parked_with_the_rest_of_their_stream(
         ]
     );
     assert!(parked[0].error.contains("gap"), "{}", parked[0].error);
-    assert!(parked[1].error.contains("waits behind"), "{}", parked[1].error);
+    assert!(
+        parked[1].error.contains("waits behind"),
+        "{}",
+        parked[1].error
+    );
     assert!(
         parked[2].error.contains("the database refuses it"),
         "{}",
         parked[2].error
     );
-    assert!(parked[3].error.contains("waits behind"), "{}", parked[3].error);
+    assert!(
+        parked[3].error.contains("waits behind"),
+        "{}",
+        parked[3].error
+    );
 
-    eventually(Duration::from_secs(10), "the status counts them", || async {
-        projection_status(&projector.url, PROJECTION).await["parked_events"] == 4
-    })
+    eventually(
+        Duration::from_secs(10),
+        "the status counts them",
+        || async { projection_status(&projector.url, PROJECTION).await["parked_events"] == 4 },
+    )
     .await;
     let (status, readyz) = get_json(&format!("{}/readyz", projector.url)).await;
     assert_eq!((status, readyz["status"].as_str()), (200, Some("degraded")));

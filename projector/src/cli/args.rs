@@ -161,7 +161,12 @@ impl Parsed {
             .ok_or_else(|| usage(format!("--{name} is required")))
     }
 
-    /// Exactly `count` positionals, named `names` in messages.
+    /// The one positional argument, named `name` in messages.
+    fn single(&self, name: &str) -> Result<String, UsageError> {
+        Ok(self.positionals(&[name])?.remove(0))
+    }
+
+    /// Exactly `names.len()` positionals, named `names` in messages.
     fn positionals(&self, names: &[&str]) -> Result<Vec<String>, UsageError> {
         if self.positionals.len() != names.len() {
             return Err(usage(format!(
@@ -227,8 +232,7 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
         }
         "rebuild" => {
             let parsed = Parsed::split(rest, &[], &["no-wait"])?;
-            let [projection] = <[String; 1]>::try_from(parsed.positionals(&["<projection>"])?)
-                .expect("one positional");
+            let projection = parsed.single("<projection>")?;
             let projection = projection_arg(&projection, None)?;
             if projection.version.is_some() {
                 return Err(usage(
@@ -242,16 +246,14 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
         }
         "rollback" => {
             let parsed = Parsed::split(rest, &[], &[])?;
-            let [projection] = <[String; 1]>::try_from(parsed.positionals(&["<projection>"])?)
-                .expect("one positional");
+            let projection = parsed.single("<projection>")?;
             Ok(Command::Rollback {
                 projection: projection_arg(&projection, None)?,
             })
         }
         "drop" => {
             let parsed = Parsed::split(rest, &["version"], &["force"])?;
-            let [projection] = <[String; 1]>::try_from(parsed.positionals(&["<projection>"])?)
-                .expect("one positional");
+            let projection = parsed.single("<projection>")?;
             let version = parsed.value("version", "a version number")?;
             Ok(Command::Drop {
                 projection: projection_arg(&projection, version)?,
@@ -264,8 +266,7 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
                 &["version", "to-offset", "to-time", "partition"],
                 &["yes"],
             )?;
-            let [projection] = <[String; 1]>::try_from(parsed.positionals(&["<projection>"])?)
-                .expect("one positional");
+            let projection = parsed.single("<projection>")?;
             let version = parsed.value("version", "a version number")?;
             let offset: Option<i64> = parsed.value("to-offset", "an offset (a number)")?;
             let time: Option<DateTime<Utc>> =
@@ -304,14 +305,14 @@ fn parse_parked(args: &[String]) -> Result<Command, UsageError> {
         }
         "retry" => {
             let parsed = Parsed::split(rest, &[], &[])?;
-            let [id] = <[String; 1]>::try_from(parsed.positionals(&["<id>"])?)
-                .expect("one positional");
-            Ok(Command::ParkedRetry { id: parked_id(&id)? })
+            let id = parsed.single("<id>")?;
+            Ok(Command::ParkedRetry {
+                id: parked_id(&id)?,
+            })
         }
         "skip" => {
             let parsed = Parsed::split(rest, &["by", "reason"], &[])?;
-            let [id] = <[String; 1]>::try_from(parsed.positionals(&["<id>"])?)
-                .expect("one positional");
+            let id = parsed.single("<id>")?;
             Ok(Command::ParkedSkip {
                 id: parked_id(&id)?,
                 by: parsed.required("by")?,
@@ -375,7 +376,11 @@ mod tests {
         );
         assert!(matches!(
             parse_line("reset tasks.v2 --to-time=2026-01-31T12:00:00Z"),
-            Ok(Command::Reset { to: ResetTo::Time(_), yes: false, .. })
+            Ok(Command::Reset {
+                to: ResetTo::Time(_),
+                yes: false,
+                ..
+            })
         ));
         assert_eq!(
             parse(&[

@@ -143,7 +143,10 @@ impl Context {
         tokio::time::sleep(sample).await;
         let snapshot = self.source.collect().await?;
         if json {
-            println!("{}", serde_json::to_string_pretty(&snapshot).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&snapshot).unwrap_or_default()
+            );
         } else {
             print!("{}", print::status(&snapshot));
         }
@@ -204,7 +207,10 @@ impl Context {
         })??;
         let id = format!("{name}.v{}", dropped.version);
         let group = self.source.group_of(&id);
-        println!("{id} ({}) is dropped; waiting for the projectors to stop consuming it", dropped.was);
+        println!(
+            "{id} ({}) is dropped; waiting for the projectors to stop consuming it",
+            dropped.was
+        );
         self.wait_for_empty_group(&group).await;
         with_projection!(name, dropped.version, |version| {
             versions::finish_drop(&self.pool, &version).await
@@ -239,9 +245,7 @@ impl Context {
     async fn delete_group(&self, group: &str) -> Result<(), rdkafka::error::KafkaError> {
         let admin: AdminClient<DefaultClientContext> =
             platform::kafka::client_config(&self.config.kafka.brokers).create()?;
-        let results = admin
-            .delete_groups(&[group], &AdminOptions::new())
-            .await?;
+        let results = admin.delete_groups(&[group], &AdminOptions::new()).await?;
         for result in results {
             if let Err((_, code)) = result
                 && code != rdkafka::types::RDKafkaErrorCode::GroupIdNotFound
@@ -270,8 +274,7 @@ impl Context {
                 })?,
         };
         let id = format!("{name}.v{version}");
-        let plan =
-            reset::plan(&self.pool, self.source.probe(), &id, &topic, to, partition).await?;
+        let plan = reset::plan(&self.pool, self.source.probe(), &id, &topic, to, partition).await?;
         print!("{}", print::reset_plan(&plan));
         if plan.moves.is_empty() {
             return Ok(());
@@ -296,7 +299,10 @@ impl Context {
     ) -> Result<(), CliError> {
         let events = parked::list(&self.pool, projection, all).await?;
         if json {
-            println!("{}", serde_json::to_string_pretty(&events).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&events).unwrap_or_default()
+            );
         } else {
             print!("{}", print::parked(&events));
         }
@@ -342,7 +348,8 @@ impl Context {
             Ok(())
         } else {
             Err(CliError::Incomplete(
-                "skipped, but a later event of the stream still cannot be applied and stays parked".into(),
+                "skipped, but a later event of the stream still cannot be applied and stays parked"
+                    .into(),
             ))
         }
     }

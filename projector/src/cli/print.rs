@@ -47,8 +47,16 @@ fn duration(seconds: Option<f64>) -> String {
 pub fn status(snapshot: &StatusSnapshot) -> String {
     let mut rows = vec![
         [
-            "PROJECTION", "VERSION", "STATE", "ROLE", "SERVING", "CONSUMERS", "PARKED", "LAG",
-            "EVENTS/S", "CATCH-UP",
+            "PROJECTION",
+            "VERSION",
+            "STATE",
+            "ROLE",
+            "SERVING",
+            "CONSUMERS",
+            "PARKED",
+            "LAG",
+            "EVENTS/S",
+            "CATCH-UP",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -106,7 +114,14 @@ pub fn parked(events: &[ParkedEvent]) -> String {
     }
     let mut rows = vec![
         [
-            "ID", "PROJECTION", "PARTITION", "OFFSET", "STREAM", "STATUS", "PARKED AT", "ERROR",
+            "ID",
+            "PROJECTION",
+            "PARTITION",
+            "OFFSET",
+            "STREAM",
+            "STATUS",
+            "PARKED AT",
+            "ERROR",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -168,9 +183,14 @@ pub fn reset_plan(plan: &ResetPlan) -> String {
         );
     }
     let mut rows = vec![
-        ["  PARTITION", "CHECKPOINT", "RESET TO", "RECORDS TO RE-APPLY"]
-            .map(str::to_owned)
-            .to_vec(),
+        [
+            "  PARTITION",
+            "CHECKPOINT",
+            "RESET TO",
+            "RECORDS TO RE-APPLY",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
     ];
     for reset in &plan.moves {
         rows.push(vec![

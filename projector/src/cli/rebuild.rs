@@ -48,15 +48,31 @@ pub async fn follow(source: &StatusSource, projection: &str) -> Result<(), CliEr
         } else {
             without_consumer = 0;
         }
+        let live_parked = snapshot
+            .versions
+            .iter()
+            .find(|v| v.name == version.name && v.role == Role::Live)
+            .map_or(0, |live| live.parked_events);
+        if version.parked_events > live_parked {
+            eprintln!(
+                "{projection} has {} parked events, the live version {live_parked}: it is not switched to until they are resolved (projector parked list --projection {projection})",
+                version.parked_events
+            );
+        }
         let rate = version
             .events_per_second
             .map_or_else(|| "-".to_owned(), |rate| format!("{rate:.0}"));
         let eta = version
             .catch_up_seconds
             .map_or_else(|| "unknown".to_owned(), |seconds| format!("{seconds:.0}s"));
+        let consumed = if version.state == State::Stopped {
+            " (no projector consumes it yet)"
+        } else {
+            ""
+        };
         println!(
-            "{projection} {}: lag {}, {rate} events/s, catching up in {eta}, {} parked",
-            version.state,
+            "{projection} {}{consumed}: lag {}, {rate} events/s, catching up in {eta}, {} parked",
+            version.role,
             version
                 .lag
                 .map_or_else(|| "-".to_owned(), |lag| lag.to_string()),

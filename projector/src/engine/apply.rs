@@ -79,7 +79,14 @@ pub async fn apply_batch<P: Projection>(
     let mut applied = apply_isolating_refusals(&mut transaction, projection, &to_apply).await?;
     parking.after_apply(&to_apply, &applied.failures, stream_of);
     applied.failures.clear();
-    park(&mut transaction, &projection_id, topic, &parking, &batch.raw).await?;
+    park(
+        &mut transaction,
+        &projection_id,
+        topic,
+        &parking,
+        &batch.raw,
+    )
+    .await?;
 
     // Every record kept was applied or parked: each partition moves past its last.
     let mut next: BTreeMap<i32, i64> = BTreeMap::new();

@@ -111,7 +111,11 @@ impl ProjectorContext {
             let mut state = self.state.lock();
             for &partition in &partitions {
                 state.revoke(partition);
-                super::metrics::forget_partition(&self.state.projection, &self.state.topic, partition);
+                super::metrics::forget_partition(
+                    &self.state.projection,
+                    &self.state.topic,
+                    partition,
+                );
             }
         }
         if let Err(error) = incremental(consumer, list, false) {

@@ -22,7 +22,7 @@ pub async fn apply_isolating_refusals<P: Projection>(
     match projection.apply(&mut savepoint, records).await {
         Ok(applied) => {
             savepoint.commit().await?;
-            return Ok(applied);
+            return Ok(explained(applied));
         }
         Err(error) if refused_for_its_data(&error) => {
             savepoint.rollback().await?;
@@ -51,7 +51,7 @@ pub async fn apply_isolating_refusals<P: Projection>(
                 if !one.failures.is_empty() {
                     failed_streams.insert(stream);
                 }
-                applied.merge(one);
+                applied.merge(explained(one));
             }
             Err(error) if refused_for_its_data(&error) => {
                 savepoint.rollback().await?;
@@ -66,4 +66,12 @@ pub async fn apply_isolating_refusals<P: Projection>(
         }
     }
     Ok(applied)
+}
+
+/// The projection's refusals, said the way parked events say it.
+fn explained(mut applied: Applied) -> Applied {
+    for failure in &mut applied.failures {
+        failure.reason = format!("cannot be applied: {}", failure.reason);
+    }
+    applied
 }

@@ -42,8 +42,7 @@ impl Parking {
     }
 
     /// The offset of the parked event the stream's record at `offset` waits behind.
-    fn waits_behind(&self, partition: i32, stream: Option<&str>, offset: i64) -> Option<i64> {
-        let stream = stream?;
+    fn waits_behind(&self, partition: i32, stream: &str, offset: i64) -> Option<i64> {
         self.waiting
             .get(&(partition, stream.to_owned()))
             .copied()
@@ -95,11 +94,13 @@ impl Parking {
         let mut items: Vec<(i32, i64, Item<'a, '_, E>)> = records
             .iter()
             .map(|record| (record.partition, record.offset, Item::Decoded(*record)))
-            .chain(
-                undecodable
-                    .iter()
-                    .map(|failure| (failure.partition, failure.offset, Item::Undecodable(*failure))),
-            )
+            .chain(undecodable.iter().map(|failure| {
+                (
+                    failure.partition,
+                    failure.offset,
+                    Item::Undecodable(failure),
+                )
+            }))
             .collect();
         items.sort_by_key(|(partition, offset, _)| (*partition, *offset));
 
@@ -109,9 +110,10 @@ impl Parking {
                 Item::Decoded(record) => Some(stream_of(&record.event)),
                 Item::Undecodable(_) => key_of(partition, offset),
             };
-            if let Some(first) = self.waits_behind(partition, stream.as_deref(), offset) {
-                let stream = stream.expect("only a known stream waits");
-                self.wait(partition, offset, stream, first);
+            if let Some(known) = &stream
+                && let Some(first) = self.waits_behind(partition, known, offset)
+            {
+                self.wait(partition, offset, known.clone(), first);
                 continue;
             }
             match item {
@@ -181,7 +183,12 @@ mod tests {
 
     #[test]
     fn an_undecodable_record_parks_its_stream_behind_it_and_others_flow() {
-        let records = [record(0, "a"), record(2, "a"), record(3, "b"), record(4, "a")];
+        let records = [
+            record(0, "a"),
+            record(2, "a"),
+            record(3, "b"),
+            record(4, "a"),
+        ];
         let garbage = Failure {
             partition: 0,
             offset: 1,
@@ -195,7 +202,10 @@ mod tests {
             |stream| stream.clone(),
             |_, _| Some("a".to_owned()),
         );
-        assert_eq!(to_apply.iter().map(|r| r.offset).collect::<Vec<_>>(), [0, 3]);
+        assert_eq!(
+            to_apply.iter().map(|r| r.offset).collect::<Vec<_>>(),
+            [0, 3]
+        );
         assert_eq!(offsets(&parking.failed), [1]);
         assert_eq!(offsets(&parking.behind), [2, 4]);
         assert!(parking.behind[0].error.contains("offset 1"));
@@ -224,13 +234,21 @@ mod tests {
         let refs: Vec<&Decoded<String>> = records.iter().collect();
         let to_apply = parking.route(&refs, &[], |s| s.clone(), |_, _| None);
         // Offset 5 comes before the parked event (a reset re-reads it): applied again.
-        assert_eq!(to_apply.iter().map(|r| r.offset).collect::<Vec<_>>(), [5, 10]);
+        assert_eq!(
+            to_apply.iter().map(|r| r.offset).collect::<Vec<_>>(),
+            [5, 10]
+        );
         assert_eq!(offsets(&parking.behind), [9]);
     }
 
     #[test]
     fn a_failure_to_apply_parks_the_later_records_of_its_stream() {
-        let records = [record(0, "a"), record(1, "a"), record(2, "b"), record(3, "a")];
+        let records = [
+            record(0, "a"),
+            record(1, "a"),
+            record(2, "b"),
+            record(3, "a"),
+        ];
         let refs: Vec<&Decoded<String>> = records.iter().collect();
         let mut parking = Parking::default();
         let failures = [Failure {

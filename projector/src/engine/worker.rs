@@ -410,7 +410,9 @@ impl<P: Projection> Worker<P> {
             return;
         };
         for (partition, committed_next) in held {
-            let Some(&next) = stored.get(&partition).filter(|next| **next < committed_next)
+            let Some(&next) = stored
+                .get(&partition)
+                .filter(|next| **next < committed_next)
             else {
                 continue;
             };

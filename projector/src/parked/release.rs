@@ -205,9 +205,9 @@ async fn apply_one<P: Projection>(
             }
             Some(failure) => Ok(Some(format!("cannot be applied: {}", failure.reason))),
         },
-        Err(error) if refused_for_its_data(&error) => Ok(Some(format!(
-            "the database refuses it: {error}"
-        ))),
+        Err(error) if refused_for_its_data(&error) => {
+            Ok(Some(format!("the database refuses it: {error}")))
+        }
         Err(error) => Err(error),
     }
 }

@@ -217,11 +217,16 @@ pub async fn list(
     .await
 }
 
-pub async fn get(connection: &mut PgConnection, id: i64) -> Result<Option<ParkedEvent>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM parked_events WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *connection)
-        .await
+pub async fn get(
+    connection: &mut PgConnection,
+    id: i64,
+) -> Result<Option<ParkedEvent>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM parked_events WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *connection)
+    .await
 }
 
 /// The waiting events of `event`'s stream in log order, locked for the rest
@@ -275,7 +280,11 @@ pub async fn mark_skipped(
 }
 
 /// Records why a waiting event still cannot be applied (after a retry).
-pub async fn set_error(connection: &mut PgConnection, id: i64, error: &str) -> Result<(), sqlx::Error> {
+pub async fn set_error(
+    connection: &mut PgConnection,
+    id: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE parked_events SET error = $2 WHERE id = $1")
         .bind(id)
         .bind(error)
@@ -285,7 +294,10 @@ pub async fn set_error(connection: &mut PgConnection, id: i64, error: &str) -> R
 }
 
 /// Forgets every parked event of a projection version (it is being dropped).
-pub async fn delete_all(connection: &mut PgConnection, projection: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_all(
+    connection: &mut PgConnection,
+    projection: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM parked_events WHERE projection = $1")
         .bind(projection)
         .execute(&mut *connection)

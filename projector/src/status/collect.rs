@@ -47,7 +47,12 @@ struct KafkaView {
 }
 
 impl StatusSource {
-    pub fn new(pool: PgPool, probe: Arc<KafkaProbe>, topic_prefix: &str, group_prefix: &str) -> Self {
+    pub fn new(
+        pool: PgPool,
+        probe: Arc<KafkaProbe>,
+        topic_prefix: &str,
+        group_prefix: &str,
+    ) -> Self {
         Self {
             pool,
             probe,
@@ -58,7 +63,11 @@ impl StatusSource {
     }
 
     pub fn topic_of(&self, name: &str) -> Result<String, UnknownProjection> {
-        Ok(format!("{}{}", self.topic_prefix, registry::topic_name(name)?))
+        Ok(format!(
+            "{}{}",
+            self.topic_prefix,
+            registry::topic_name(name)?
+        ))
     }
 
     pub fn group_of(&self, projection: &str) -> String {
@@ -94,9 +103,9 @@ impl StatusSource {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        let seconds = previous
-            .as_ref()
-            .map_or(0.0, |previous| now.duration_since(previous.at).as_secs_f64());
+        let seconds = previous.as_ref().map_or(0.0, |previous| {
+            now.duration_since(previous.at).as_secs_f64()
+        });
         let mut sample = Sample {
             at: now,
             applied: HashMap::new(),
@@ -120,12 +129,12 @@ impl StatusSource {
             if let Some(log_sum) = log_sum {
                 sample.log.insert(topic.clone(), log_sum);
             }
-            let events_per_second = previous.as_ref().and_then(|previous| {
-                rate(*previous.applied.get(&id)?, applied_sum, seconds)
-            });
-            let growth = previous.as_ref().and_then(|previous| {
-                rate(*previous.log.get(&topic)?, log_sum?, seconds)
-            });
+            let events_per_second = previous
+                .as_ref()
+                .and_then(|previous| rate(*previous.applied.get(&id)?, applied_sum, seconds));
+            let growth = previous
+                .as_ref()
+                .and_then(|previous| rate(*previous.log.get(&topic)?, log_sum?, seconds));
             let catch_up = match (lag, events_per_second, growth) {
                 (Some(lag), Some(applied), Some(growth)) => catch_up_seconds(lag, applied, growth),
                 (Some(0), _, _) => Some(0.0),

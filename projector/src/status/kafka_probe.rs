@@ -19,7 +19,8 @@ pub struct KafkaProbe {
 
 impl KafkaProbe {
     pub fn new(brokers: &str) -> Result<Self, KafkaError> {
-        let consumer = platform::kafka::client_config(brokers).create_with_context(ReaderContext)?;
+        let consumer =
+            platform::kafka::client_config(brokers).create_with_context(ReaderContext)?;
         Ok(Self { consumer })
     }
 

@@ -116,3 +116,17 @@ impl StatusSnapshot {
         self.versions.iter().find(|v| v.projection == projection)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_urgent_condition_names_the_state() {
+        assert_eq!(State::of(Role::Live, Some(2), 0), State::Live);
+        assert_eq!(State::of(Role::Building, Some(1), 0), State::Building);
+        assert_eq!(State::of(Role::Standby, None, 0), State::Standby);
+        assert_eq!(State::of(Role::Live, Some(1), 3), State::Parked);
+        assert_eq!(State::of(Role::Live, Some(0), 3), State::Stopped);
+    }
+}

@@ -337,7 +337,14 @@ mod tests {
             "{}",
             changes.failures[0].reason
         );
-        let version = |id: Uuid| changes.tasks.iter().find(|t| t.task_id == id).unwrap().version;
+        let version = |id: Uuid| {
+            changes
+                .tasks
+                .iter()
+                .find(|t| t.task_id == id)
+                .unwrap()
+                .version
+        };
         assert_eq!(
             version(task),
             1,

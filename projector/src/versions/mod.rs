@@ -17,7 +17,7 @@ use sqlx::{PgExecutor, Row};
 
 pub use drop::{DROP_GRACE, Dropped, drop_version, finish_drop};
 pub use rebuild::{RebuildStarted, start_rebuild};
-pub use switch::{BARRIER_TIMEOUT, Switched, switch_to, switch_to_building, switch_back};
+pub use switch::{BARRIER_TIMEOUT, Switched, switch_back, switch_to, switch_to_building};
 
 /// What a version is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -92,7 +92,9 @@ pub enum VersionError {
     NoSuchVersion { name: String, version: u32 },
     #[error("{name} has no live version")]
     NoLiveVersion { name: String },
-    #[error("a rebuild of {name} is already in progress: {name}.v{version} (drop it to start over)")]
+    #[error(
+        "a rebuild of {name} is already in progress: {name}.v{version} (drop it to start over)"
+    )]
     RebuildInProgress { name: String, version: u32 },
     #[error("{name}.v{version} is live: switch to another version first")]
     IsLive { name: String, version: u32 },
@@ -141,10 +143,12 @@ fn from_row(row: &sqlx::postgres::PgRow) -> Result<ProjectionVersion, sqlx::Erro
     Ok(ProjectionVersion {
         name: row.try_get("projection")?,
         version: version as u32,
-        role: state.parse().map_err(|reason: String| sqlx::Error::ColumnDecode {
-            index: "state".into(),
-            source: reason.into(),
-        })?,
+        role: state
+            .parse()
+            .map_err(|reason: String| sqlx::Error::ColumnDecode {
+                index: "state".into(),
+                source: reason.into(),
+            })?,
         created_at: row.try_get("created_at")?,
         live_since: row.try_get("live_since")?,
         retired_at: row.try_get("retired_at")?,
@@ -152,7 +156,9 @@ fn from_row(row: &sqlx::postgres::PgRow) -> Result<ProjectionVersion, sqlx::Erro
 }
 
 /// Every version not dropped, by projection and version.
-pub async fn list<'e>(executor: impl PgExecutor<'e>) -> Result<Vec<ProjectionVersion>, sqlx::Error> {
+pub async fn list<'e>(
+    executor: impl PgExecutor<'e>,
+) -> Result<Vec<ProjectionVersion>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM projection_versions WHERE state <> 'dropped' ORDER BY projection, version"
     ))

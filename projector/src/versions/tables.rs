@@ -28,7 +28,10 @@ pub async fn create_like(
     Ok(())
 }
 
-pub async fn drop_tables(transaction: &mut PgConnection, tables: &[String]) -> Result<(), sqlx::Error> {
+pub async fn drop_tables(
+    transaction: &mut PgConnection,
+    tables: &[String],
+) -> Result<(), sqlx::Error> {
     for table in tables {
         sqlx::query(&format!("DROP TABLE IF EXISTS {}", quoted(table)))
             .execute(&mut *transaction)

@@ -53,12 +53,14 @@ impl AppState {
 
     /// The projection version this request reads, for all its statements.
     pub async fn read_model(&self) -> Result<ReadModel, ApiError> {
-        ReadModel::live(&self.pool).await.map_err(|error| match error {
-            ReadModelError::Database(error) => crate::store::database_error(error),
-            error @ ReadModelError::NoLiveVersion(_) => {
-                ApiError::new(ErrorCode::DatabaseUnavailable, error.to_string())
-            }
-        })
+        ReadModel::live(&self.pool)
+            .await
+            .map_err(|error| match error {
+                ReadModelError::Database(error) => crate::store::database_error(error),
+                error @ ReadModelError::NoLiveVersion(_) => {
+                    ApiError::new(ErrorCode::DatabaseUnavailable, error.to_string())
+                }
+            })
     }
 
     /// Waits, bounded, until `model`'s version has passed the requested position.
@@ -78,7 +80,10 @@ impl AppState {
             .await;
         let outcome = if !reached {
             Outcome::Stale
-        } else if self.parked_at(model, position.partition, position.offset).await {
+        } else if self
+            .parked_at(model, position.partition, position.offset)
+            .await
+        {
             Outcome::Parked
         } else {
             Outcome::Consistent
@@ -93,9 +98,15 @@ impl AppState {
     /// Whether the event at the position waits parked in `model`'s version
     /// (when unsure, it is not claimed).
     async fn parked_at(&self, model: &ReadModel, partition: i32, offset: i64) -> bool {
-        projector::parked::is_waiting_at(&self.pool, &model.projection, &self.topic, partition, offset)
-            .await
-            .unwrap_or(false)
+        projector::parked::is_waiting_at(
+            &self.pool,
+            &model.projection,
+            &self.topic,
+            partition,
+            offset,
+        )
+        .await
+        .unwrap_or(false)
     }
 }
 
@@ -111,7 +122,11 @@ pub fn with_read_headers(response: &mut HttpResponseBuilder, model: &ReadModel, 
 /// An error response that still says which version answered and whether it
 /// was read after the requested position (a 404 before the projection caught
 /// up means something else).
-pub fn error_with_read_headers(error: ApiError, model: &ReadModel, outcome: Outcome) -> HttpResponse {
+pub fn error_with_read_headers(
+    error: ApiError,
+    model: &ReadModel,
+    outcome: Outcome,
+) -> HttpResponse {
     let mut response = error.error_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&model.projection) {

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use projector::tasks::TaskTables;
+use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 

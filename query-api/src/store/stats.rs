@@ -1,8 +1,8 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 use projector::tasks::TaskTables;
+use serde::Serialize;
 use sqlx::{PgPool, Row};
 
 #[derive(Debug, Clone, Serialize)]

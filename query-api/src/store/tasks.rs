@@ -1,6 +1,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 use projector::tasks::TaskTables;
+use serde::Serialize;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
