@@ -174,6 +174,10 @@ impl<P: Projection> Worker<P> {
                 .set("session.timeout.ms", session_ms.to_string())
                 .set("heartbeat.interval.ms", (session_ms / 3).to_string())
                 .set("statistics.interval.ms", "1000")
+                // A read_committed fetch is not woken when a transaction's commit
+                // marker makes waiting records visible, so it may sit out the whole
+                // wait (500 ms by default): that wait bounds freshness.
+                .set("fetch.wait.max.ms", "25")
                 .create_with_context(context)?;
         consumer.subscribe(&[&settings.topic])?;
         tracing::info!(projection = %state.projection, %group, topic = %settings.topic, "projection worker joined its group");
