@@ -1,7 +1,6 @@
 //! Wiring: topic, consumer group, writers, routing and the HTTP server.
 
 use std::future::Future;
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,11 +26,8 @@ use crate::writer::{ValueFormat, WriterSettings};
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("cannot bind {addr}: {source}")]
-    Bind {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Bind(#[from] platform::http::BindError),
     #[error("cannot provision the events topic: {0}")]
     Topic(#[from] platform::kafka::TopicError),
     #[error("cannot create a Kafka client: {0}")]
@@ -71,11 +67,7 @@ impl Application {
     /// Binds the listener (port 0 picks a free one), creates the topic when
     /// missing and joins the ownership group. Partitions restore in the background.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let listener = TcpListener::bind(config.addr).map_err(|source| StartError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-        let port = listener.local_addr()?.port();
+        let (listener, port) = platform::http::bind(config.addr)?;
         let url = config
             .advertised_url
             .clone()

@@ -2,7 +2,6 @@
 //! projection version), and the HTTP server.
 
 use std::future::Future;
-use std::net::TcpListener;
 
 use actix_web::{App, HttpServer, middleware};
 use platform::config::ConfigError;
@@ -15,11 +14,8 @@ use crate::supervisor::{Supervisor, SupervisorError};
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("cannot bind {addr}: {source}")]
-    Bind {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Bind(#[from] platform::http::BindError),
     #[error("cannot connect to PostgreSQL: {0}")]
     Database(#[from] sqlx::Error),
     #[error("cannot migrate the read models: {0}")]
@@ -40,11 +36,7 @@ impl Application {
     /// Binds the listener (port 0 picks a free one), migrates, and starts the
     /// workers; partitions are assigned in the background.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let listener = TcpListener::bind(config.addr).map_err(|source| StartError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-        let port = listener.local_addr()?.port();
+        let (listener, port) = platform::http::bind(config.addr)?;
         // Installed before the workers start, so their first measurements count.
         let metrics = platform::telemetry::metrics_handle();
         let pool = platform::postgres::connect(&config.database_url, 2).await?;

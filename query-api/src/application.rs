@@ -1,7 +1,6 @@
 //! Wiring: database and migrations, the checkpoint watcher, the HTTP server.
 
 use std::future::Future;
-use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
@@ -20,11 +19,8 @@ use crate::read_model::ReadModel;
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("cannot bind {addr}: {source}")]
-    Bind {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Bind(#[from] platform::http::BindError),
     #[error("cannot connect to PostgreSQL: {0}")]
     Database(#[from] sqlx::Error),
     #[error("cannot migrate the read models: {0}")]
@@ -42,11 +38,7 @@ impl Application {
     /// Binds the listener (port 0 picks a free one), migrates (so the query
     /// API may start before the projector) and starts the checkpoint watcher.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let listener = TcpListener::bind(config.addr).map_err(|source| StartError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-        let port = listener.local_addr()?.port();
+        let (listener, port) = platform::http::bind(config.addr)?;
         let metrics = platform::telemetry::metrics_handle();
         let pool =
             platform::postgres::connect(&config.database_url, config.db_max_connections).await?;

@@ -1,0 +1,15 @@
+//! Pieces every HTTP service shares: binding the listener, request ids and
+//! access logs, JSON body reading under the error contract, a fallback that
+//! keeps framework errors in the same JSON shape, and the operational endpoints.
+
+mod json_body;
+mod json_errors;
+mod listener;
+mod operational;
+mod request_context;
+
+pub use json_body::read_json_body;
+pub use json_errors::json_errors;
+pub use listener::{BindError, bind};
+pub use operational::{Readiness, ReadinessProbe, liveness_and_metrics_routes, operational_routes};
+pub use request_context::{REQUEST_ID_HEADER, RequestId, request_context};
