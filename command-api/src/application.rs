@@ -4,7 +4,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer, middleware, web};
 use events::Aggregate;
 use events::task::Task;
@@ -157,22 +156,16 @@ impl Application {
         &self.url
     }
 
-    pub fn server_handle(&self) -> ServerHandle {
-        self.server.handle()
-    }
-
     /// Serves until `shutdown` resolves, then drains requests in flight and
     /// leaves the group, which lets every writer finish its batch.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), StartError> {
-        let handle = self.server.handle();
-        let server = tokio::spawn(self.server);
+        let server = platform::http::RunningServer::start(self.server);
         shutdown.await;
         tracing::info!("shutting down");
-        handle.stop(true).await;
-        let _ = server.await;
+        server.stop().await;
         let member = self.member;
         let _ = tokio::task::spawn_blocking(move || member.leave()).await;
         Ok(())

@@ -78,8 +78,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), StartError> {
-        let handle = self.server.handle();
-        let server = tokio::spawn(self.server);
+        let server = platform::http::RunningServer::start(self.server);
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let supervising = tokio::spawn(self.supervisor.run(stopped));
         shutdown.await;
@@ -88,8 +87,7 @@ impl Application {
         if let Ok(supervisor) = supervising.await {
             supervisor.shutdown().await;
         }
-        handle.stop(true).await;
-        let _ = server.await;
+        server.stop().await;
         Ok(())
     }
 }

@@ -3,7 +3,6 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer, middleware, web};
 use futures::FutureExt;
 use platform::config::ConfigError;
@@ -75,21 +74,15 @@ impl Application {
         self.port
     }
 
-    pub fn server_handle(&self) -> ServerHandle {
-        self.server.handle()
-    }
-
     /// Serves until `shutdown` resolves, then drains requests in flight.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), StartError> {
-        let handle = self.server.handle();
-        let server = tokio::spawn(self.server);
+        let server = platform::http::RunningServer::start(self.server);
         shutdown.await;
         tracing::info!("shutting down");
-        handle.stop(true).await;
-        let _ = server.await;
+        server.stop().await;
         Ok(())
     }
 }

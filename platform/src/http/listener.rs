@@ -15,3 +15,24 @@ pub fn bind(addr: std::net::SocketAddr) -> Result<(std::net::TcpListener, u16), 
     let port = listener.local_addr().map_err(bind_error)?.port();
     Ok((listener, port))
 }
+
+/// A started HTTP server that can be stopped gracefully: stop accepting,
+/// let requests in flight finish, then return.
+pub struct RunningServer {
+    handle: actix_web::dev::ServerHandle,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn start(server: actix_web::dev::Server) -> Self {
+        Self {
+            handle: server.handle(),
+            task: tokio::spawn(server),
+        }
+    }
+
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        let _ = self.task.await;
+    }
+}

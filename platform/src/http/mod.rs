@@ -10,6 +10,6 @@ mod request_context;
 
 pub use json_body::read_json_body;
 pub use json_errors::json_errors;
-pub use listener::{BindError, bind};
+pub use listener::{BindError, RunningServer, bind};
 pub use operational::{Readiness, ReadinessProbe, liveness_and_metrics_routes, operational_routes};
 pub use request_context::{REQUEST_ID_HEADER, RequestId, request_context};
