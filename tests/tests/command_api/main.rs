@@ -5,5 +5,6 @@ mod bad_input;
 mod concurrency;
 mod envelope;
 mod failover;
+mod fencing;
 mod idempotency;
 mod restart;
