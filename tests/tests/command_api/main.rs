@@ -8,3 +8,4 @@ mod failover;
 mod fencing;
 mod idempotency;
 mod restart;
+mod shutdown;
