@@ -27,7 +27,13 @@ pub enum TopicError {
     NotVisible { topic: String, waited: Duration },
 }
 
-/// Creates the topic when missing (unlimited retention, the given partition
+/// An acknowledged append must survive the loss of one replica, so with 3
+/// replicas 2 must have it; a single-node development broker has just one.
+fn min_insync_replicas(replication: i32) -> i32 {
+    (replication - 1).clamp(1, 2)
+}
+
+/// Creates the topic when missing (unlimited retention, `min.insync.replicas`, the given partition
 /// count, replication factor `replication`) and returns its partition count as
 /// the cluster reports it, which wins over `partitions` for existing topics.
 pub async fn ensure_topic(
@@ -42,9 +48,11 @@ pub async fn ensure_topic(
     };
     let admin: AdminClient<DefaultClientContext> =
         client_config(brokers).create().map_err(kafka_error)?;
+    let min_insync_replicas = min_insync_replicas(replication).to_string();
     let new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication))
         .set("retention.ms", "-1")
-        .set("retention.bytes", "-1");
+        .set("retention.bytes", "-1")
+        .set("min.insync.replicas", &min_insync_replicas);
     let results = admin
         .create_topics(
             [&new_topic],
@@ -114,3 +122,16 @@ impl ClientContext for ReaderContext {
 }
 
 impl ConsumerContext for ReaderContext {}
+
+#[cfg(test)]
+mod tests {
+    use super::min_insync_replicas;
+
+    #[test]
+    fn one_replica_may_be_lost() {
+        assert_eq!(min_insync_replicas(1), 1);
+        assert_eq!(min_insync_replicas(2), 1);
+        assert_eq!(min_insync_replicas(3), 2);
+        assert_eq!(min_insync_replicas(5), 2);
+    }
+}
