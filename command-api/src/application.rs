@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::http::{forward::Forwarder, openapi, routes};
+use crate::key_index::{KeyIndex, KeyIndexer};
 use crate::ownership::group_member::GroupMemberSettings;
 use crate::ownership::{self, GroupMember, Registry, RoutingTable};
 use crate::schema_registry::{self, RegistryError};
@@ -60,6 +61,7 @@ pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     member: GroupMember,
+    key_indexer: KeyIndexer,
 }
 
 impl Application {
@@ -102,6 +104,9 @@ impl Application {
             batch_max: config.batch_max,
             value_format,
         }));
+        let keys = KeyIndex::default();
+        let key_indexer =
+            KeyIndexer::start(&config.kafka.brokers, &topic, partitions, keys.clone())?;
         let member = GroupMember::join(
             GroupMemberSettings {
                 brokers: config.kafka.brokers.clone(),
@@ -116,12 +121,13 @@ impl Application {
             registry: registry.clone(),
             routing: RoutingTable::new(&config.kafka.brokers, &config.group_id, &topic)?,
             forwarder: Forwarder::new(config.command_timeout),
+            keys: keys.clone(),
             partitions,
             own_url: url.clone(),
             timeout: config.command_timeout,
             max_body_bytes: config.max_body_bytes,
         });
-        let readiness = readiness_probe(registry, &config.kafka.brokers, &topic)?;
+        let readiness = readiness_probe(registry, keys, &config.kafka.brokers, &topic)?;
         let metrics = platform::telemetry::metrics_handle();
 
         let server = HttpServer::new(move || {
@@ -145,6 +151,7 @@ impl Application {
             port,
             server,
             member,
+            key_indexer,
         })
     }
 
@@ -166,15 +173,21 @@ impl Application {
         shutdown.await;
         tracing::info!("shutting down");
         server.stop().await;
-        let member = self.member;
-        let _ = tokio::task::spawn_blocking(move || member.leave()).await;
+        let (member, key_indexer) = (self.member, self.key_indexer);
+        let _ = tokio::task::spawn_blocking(move || {
+            member.leave();
+            key_indexer.stop();
+        })
+        .await;
         Ok(())
     }
 }
 
-/// Ready when Kafka answers and every owned partition has been restored.
+/// Ready when Kafka answers, every owned partition has been restored and the
+/// idempotency keys of the whole topic have been read.
 fn readiness_probe<A: Aggregate>(
     registry: Arc<Registry<A>>,
+    keys: KeyIndex,
     brokers: &str,
     topic: &str,
 ) -> Result<ReadinessProbe, StartError> {
@@ -182,6 +195,7 @@ fn readiness_probe<A: Aggregate>(
     let topic = topic.to_owned();
     Ok(Arc::new(move || {
         let registry = registry.clone();
+        let keys = keys.clone();
         let admin = admin.clone();
         let topic = topic.clone();
         async move {
@@ -194,8 +208,11 @@ fn readiness_probe<A: Aggregate>(
             .unwrap_or(false);
             let ownership = registry.status();
             Readiness {
-                ready: kafka && ownership.joined && ownership.restoring.is_empty(),
-                checks: json!({ "kafka": kafka, "ownership": ownership }),
+                ready: kafka
+                    && ownership.joined
+                    && ownership.restoring.is_empty()
+                    && keys.caught_up(),
+                checks: json!({ "kafka": kafka, "ownership": ownership, "idempotency_keys_loaded": keys.caught_up() }),
             }
         }
         .boxed()

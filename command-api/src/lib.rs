@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod http;
+pub mod key_index;
 pub mod ownership;
 pub mod schema_registry;
 pub mod service;

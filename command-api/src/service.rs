@@ -16,13 +16,15 @@ use uuid::Uuid;
 use crate::http::forward::Forwarder;
 use crate::http::request_context::RequestContext;
 use crate::http::response::command_response;
+use crate::key_index::KeyIndex;
 use crate::ownership::{Registry, RoutingTable};
-use crate::writer::{CommandRequest, Idempotency};
+use crate::writer::{CommandRequest, Idempotency, idempotency_key_reused};
 
 pub struct CommandService<A: Aggregate> {
     pub registry: Arc<Registry<A>>,
     pub routing: RoutingTable,
     pub forwarder: Forwarder,
+    pub keys: KeyIndex,
     pub partitions: i32,
     pub own_url: String,
     pub timeout: Duration,
@@ -49,6 +51,14 @@ impl<A: Aggregate> CommandService<A> {
         let partition = self.partition_of(submission.stream_id);
         let command_name = submission.command.name();
         let deadline = started + self.timeout;
+        if let Some(key) = &submission.context.idempotency_key
+            && self
+                .keys
+                .stream_of(&submission.context.tenant_id, key)
+                .is_some_and(|stream| stream != submission.stream_id)
+        {
+            return Err(idempotency_key_reused(key));
+        }
         let metadata = submission.context.metadata();
         let idempotency = submission
             .context
@@ -98,6 +108,10 @@ impl<A: Aggregate> CommandService<A> {
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
 
+        if let (Ok(_), Some(key)) = (&result, &submission.context.idempotency_key) {
+            self.keys
+                .remember(&submission.context.tenant_id, key, submission.stream_id);
+        }
         metrics::histogram!("command_api_command_duration_seconds", "command" => command_name)
             .record(started.elapsed().as_secs_f64());
         result

@@ -137,7 +137,7 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
 
 fn common_parameters(with_id: bool) -> Value {
     let mut parameters = vec![
-        json!({ "name": "Idempotency-Key", "in": "header", "schema": { "type": "string", "maxLength": 255 }, "description": "Makes retries safe: a retry returns the first response and appends nothing; the same key with another command is refused (422). Scoped to the task." }),
+        json!({ "name": "Idempotency-Key", "in": "header", "schema": { "type": "string", "maxLength": 255 }, "description": "Makes retries safe: a retry returns the first response and appends nothing; the same key with another command, on any task of the tenant, is refused (422)." }),
         json!({ "name": "X-Tenant-Id", "in": "header", "schema": { "type": "string", "default": "default" } }),
         json!({ "name": "X-Actor", "in": "header", "schema": { "type": "string", "default": "anonymous" } }),
         json!({ "name": "X-Correlation-Id", "in": "header", "schema": { "type": "string" }, "description": "Defaults to the request id." }),

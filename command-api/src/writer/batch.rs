@@ -44,11 +44,7 @@ pub fn decide<A: Aggregate>(
         let key = (stream_id, idempotency.key.clone());
         if let Some(known) = overlay.command(table, &key) {
             if known.fingerprint != idempotency.fingerprint {
-                return Err(ApiError::new(
-                    ErrorCode::IdempotencyKeyReused,
-                    "this Idempotency-Key was already used with a different command",
-                )
-                .with_details(json!({ "idempotency_key": idempotency.key })));
+                return Err(super::idempotency_key_reused(&idempotency.key));
             }
             return Ok(Decision::Unchanged {
                 version: known.version,

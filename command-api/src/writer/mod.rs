@@ -5,7 +5,7 @@
 mod batch;
 mod delivery;
 mod partition_writer;
-mod record;
+pub(crate) mod record;
 mod restore;
 mod stream_table;
 mod value_format;
@@ -18,6 +18,15 @@ use uuid::Uuid;
 
 pub use partition_writer::{PartitionWriter, WriterHandle, WriterSettings};
 pub use value_format::{UnregisteredEvent, ValueFormat};
+
+/// The refusal of an `Idempotency-Key` already used with another command.
+pub fn idempotency_key_reused(key: &str) -> ApiError {
+    ApiError::new(
+        platform::ErrorCode::IdempotencyKeyReused,
+        "this Idempotency-Key was already used with a different command",
+    )
+    .with_details(serde_json::json!({ "idempotency_key": key }))
+}
 
 /// The version the client expects the stream to be at (`If-Match`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -108,3 +108,63 @@ async fn reused_key_with_another_command_is_refused() {
     assert_eq!(events.len(), 1);
     api.stop().await;
 }
+
+/// A key belongs to the tenant, not to one task: reused on another task it is
+/// refused too, also by an instance that starts later; another tenant may use it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_reused_on_another_task_is_refused() {
+    let env = TestEnv::new();
+    let api = InProcess::start(&env).await;
+    let client = Client::new(&api.url);
+    let first = client.create_task("first").await;
+    let second = client.create_task("second").await;
+    let headers = [("Idempotency-Key", "k-shared")];
+    let renamed = client
+        .command(first, "rename", Some(json!({ "title": "x" })), &headers)
+        .await;
+    assert_eq!(renamed.status, 200);
+
+    let elsewhere = client
+        .command(second, "rename", Some(json!({ "title": "x" })), &headers)
+        .await;
+    assert_eq!(
+        (elsewhere.status, elsewhere.error_code()),
+        (422, "idempotency_key_reused"),
+        "{elsewhere:?}"
+    );
+    let create = client
+        .post("/v1/tasks", Some(json!({ "title": "x" })), &headers)
+        .await;
+    assert_eq!(create.status, 422, "{create:?}");
+    let other_tenant = [("Idempotency-Key", "k-shared"), ("X-Tenant-Id", "other")];
+    assert_eq!(
+        client
+            .command(
+                second,
+                "rename",
+                Some(json!({ "title": "y" })),
+                &other_tenant
+            )
+            .await
+            .status,
+        200
+    );
+
+    api.stop().await;
+    let api = InProcess::start(&env).await;
+    let client = Client::new(&api.url);
+    let elsewhere = client.command(second, "complete", None, &headers).await;
+    assert_eq!(elsewhere.status, 422, "{elsewhere:?}");
+    let retry = client
+        .command(first, "rename", Some(json!({ "title": "x" })), &headers)
+        .await;
+    assert_eq!((retry.status, &retry.body), (200, &renamed.body));
+
+    let second_events = stream_events(&read_all(&env.brokers, &env.tasks_topic()), second);
+    assert_eq!(
+        second_events.len(),
+        2,
+        "created, then renamed once by the other tenant's key"
+    );
+    api.stop().await;
+}
