@@ -17,7 +17,7 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
     let (url, server) = match &args.url {
         Some(url) => (url.clone(), None),
         None => {
-            let server = start_command_api(args, &run_id).await?;
+            let server = start_command_api(args, &format!("bench-{run_id}.")).await?;
             (server.url.clone(), Some(server))
         }
     };
@@ -128,21 +128,24 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct RunningApi {
-    url: String,
-    stop: tokio::sync::oneshot::Sender<()>,
+/// A command API started in-process by a benchmark; dropping `stop` ends it.
+pub struct RunningApi {
+    pub url: String,
+    pub stop: tokio::sync::oneshot::Sender<()>,
 }
 
-async fn start_command_api(args: &Args, run_id: &str) -> anyhow::Result<RunningApi> {
+/// Starts a command API on a free port for topics under `topic_prefix` and
+/// waits until it is ready.
+pub async fn start_command_api(args: &Args, topic_prefix: &str) -> anyhow::Result<RunningApi> {
     let config = command_api::Config {
         addr: "127.0.0.1:0".parse()?,
         advertised_url: None,
         kafka: platform::config::KafkaSettings {
             brokers: args.brokers.clone(),
-            topic_prefix: format!("bench-{run_id}."),
+            topic_prefix: topic_prefix.to_owned(),
             partitions: args.partitions,
         },
-        group_id: format!("bench-{run_id}.command-api"),
+        group_id: format!("{topic_prefix}command-api"),
         session_timeout: Duration::from_secs(6),
         transaction_timeout: Duration::from_secs(10),
         batch_max: 512,

@@ -213,44 +213,11 @@ async fn prefill_tasks(brokers: &str, topic: &str, tasks: usize) -> anyhow::Resu
 
 pub async fn freshness(args: &Args) -> anyhow::Result<()> {
     let read_side = ReadSide::start(args).await?;
-    let commands = command_api::Application::build(command_api::Config {
-        addr: "127.0.0.1:0".parse()?,
-        advertised_url: None,
-        kafka: platform::config::KafkaSettings {
-            brokers: args.brokers.clone(),
-            topic_prefix: read_side.prefix.clone(),
-            partitions: args.partitions,
-        },
-        group_id: format!("{}command-api", read_side.prefix),
-        session_timeout: Duration::from_secs(6),
-        transaction_timeout: Duration::from_secs(10),
-        batch_max: 512,
-        command_timeout: Duration::from_secs(15),
-        max_body_bytes: 65_536,
-        replication: 1,
-        schema_registry_url: None,
-    })
-    .await?;
-    let command_url = commands.url().to_owned();
-    let (stop_commands, commands_stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(commands.run_until_stopped(async {
-        let _ = commands_stopped.await;
-    }));
+    let commands = crate::commands::start_command_api(args, &read_side.prefix).await?;
+    let command_url = commands.url.clone();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
-    for attempt in 0.. {
-        if client
-            .get(format!("{command_url}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            break;
-        }
-        anyhow::ensure!(attempt < 600, "the command API did not become ready");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 
     println!("{} commands/s for {:?} ...", args.rate, args.duration);
     let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate.max(1) as f64));
@@ -310,7 +277,7 @@ pub async fn freshness(args: &Args) -> anyhow::Result<()> {
         latencies.percentile_ms(99.0),
         latencies.len()
     );
-    let _ = stop_commands.send(());
+    let _ = commands.stop.send(());
     read_side.stop().await;
     Ok(())
 }
