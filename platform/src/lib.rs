@@ -2,6 +2,7 @@
 //! environment, Kafka and PostgreSQL setup, telemetry, the HTTP error contract
 //! and the operational endpoints every service exposes.
 
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod http;
