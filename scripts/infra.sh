@@ -9,6 +9,7 @@
 #   scripts/infra.sh down     stop what this script started
 #   scripts/infra.sh status   say what is up (exit 1 if something is down)
 #   scripts/infra.sh env      print exports: eval "$(scripts/infra.sh env)"
+#   scripts/infra.sh secret   print the local HS256 secret (created once, then reused)
 #
 # Overrides: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), PGPORT (5432),
 # SCHEMA_REGISTRY_PORT (8085), KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), DATABASE_URL
@@ -699,14 +700,32 @@ cmd_status() {
   return "$rc"
 }
 
+# The HS256 secret the local services verify tokens with and scripts/token.sh
+# signs them with: made once from /dev/urandom, kept (mode 600) and reused, so
+# tokens minted earlier stay valid across restarts.
+AUTH_SECRET_FILE=$LOCAL/auth/hs256.secret
+
+local_secret() {
+  if [[ ! -s $AUTH_SECRET_FILE ]]; then
+    mkdir -p "$(dirname "$AUTH_SECRET_FILE")"
+    (
+      umask 077
+      head -c 48 /dev/urandom | base64 | tr -d '\n/+=' >"$AUTH_SECRET_FILE.tmp"
+    )
+    mv "$AUTH_SECRET_FILE.tmp" "$AUTH_SECRET_FILE"
+  fi
+  cat "$AUTH_SECRET_FILE"
+}
+
 cmd_env() {
   echo "export KAFKA_BROKERS=$(shell_quote "$KAFKA_HOST:$KAFKA_PORT")"
   echo "export DATABASE_URL=$(shell_quote "$(database_url)")"
   echo "export SCHEMA_REGISTRY_URL=$(shell_quote "$REGISTRY_URL")"
+  echo "export AUTH_HS256_SECRET=$(shell_quote "$(local_secret)")"
 }
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -716,6 +735,7 @@ main() {
     down) cmd_down ;;
     status) cmd_status ;;
     env) cmd_env ;;
+    secret) local_secret ;;
     *) usage ;;
   esac
 }

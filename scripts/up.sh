@@ -72,8 +72,10 @@ wait_ready() {
 
 main() {
   scripts/infra.sh up
+  # Also AUTH_HS256_SECRET: the services verify tokens with the local secret
+  # (made once under .local/auth/, then reused), and scripts/token.sh signs with it.
   eval "$(scripts/infra.sh env)"
-  export KAFKA_BROKERS DATABASE_URL
+  export KAFKA_BROKERS DATABASE_URL AUTH_HS256_SECRET
 
   log "building the service binaries (cargo build --workspace --bins)"
   cargo build --workspace --bins
@@ -98,9 +100,14 @@ main() {
   for entry in "${started[@]}"; do
     printf '  %-12s http://127.0.0.1:%s  (log: .local/logs/%s.log)\n' "${entry%%:*}" "${entry##*:}" "${entry%%:*}"
   done
-  cat <<'EOF2'
+  local token
+  token=$(scripts/token.sh --tenant demo --sub dev --scope "commands:write queries:read ops:admin")
+  cat <<EOF2
+authentication is on: a token for tenant "demo" (valid 8 hours; mint others with scripts/token.sh --help):
+  export TOKEN=$token
 try:
-  curl -s -XPOST localhost:8081/v1/tasks -H 'content-type: application/json' -d '{"title":"Write the docs","priority":"high"}'
+  curl -s -XPOST localhost:8081/v1/tasks -H "Authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{"title":"Write the docs","priority":"high"}'
+  curl -s localhost:8082/v1/tasks -H "Authorization: Bearer \$TOKEN"
 stop with scripts/down.sh
 EOF2
 }

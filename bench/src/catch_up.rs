@@ -48,6 +48,7 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
         db_max_connections: 4,
         replication: 1,
         switch_max_lag: 1000,
+        auth: crate::auth::settings(),
     };
     let pool = platform::postgres::connect(&database, 2).await?;
     let started = Instant::now();

@@ -22,6 +22,7 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
         }
     };
     let client = reqwest::Client::builder()
+        .default_headers(crate::auth::headers())
         .pool_max_idle_per_host(args.clients)
         .build()?;
 
@@ -153,6 +154,7 @@ pub async fn start_command_api(args: &Args, topic_prefix: &str) -> anyhow::Resul
         max_body_bytes: 65_536,
         replication: 1,
         schema_registry_url: None,
+        auth: crate::auth::settings(),
     };
     let application = command_api::Application::build(config).await?;
     let url = application.url().to_owned();
@@ -160,7 +162,9 @@ pub async fn start_command_api(args: &Args, topic_prefix: &str) -> anyhow::Resul
     tokio::spawn(application.run_until_stopped(async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder()
+        .default_headers(crate::auth::headers())
+        .build()?;
     for _ in 0..600 {
         if client
             .get(format!("{url}/readyz"))

@@ -6,6 +6,7 @@
 //! Without `--url` it starts a command API in-process on a fresh topic.
 
 mod args;
+mod auth;
 mod catch_up;
 mod commands;
 mod latency;

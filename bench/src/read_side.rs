@@ -49,15 +49,18 @@ impl ReadSide {
             db_max_connections: 4,
             replication: 1,
             switch_max_lag: 1000,
+            auth: crate::auth::settings(),
         })
         .await?;
         let query = query_api::Application::build(query_api::Config {
             addr: "127.0.0.1:0".parse()?,
             database_url: database,
             topic: kafka.topic("tasks"),
+            brokers: kafka.brokers.clone(),
             db_max_connections: 16,
             workers: 2,
             consistency: query_api::config::ConsistencySettings::default(),
+            auth: crate::auth::settings(),
         })
         .await?;
         let query_url = format!("http://127.0.0.1:{}", query.port());
@@ -95,6 +98,7 @@ pub async fn query_gets(args: &Args) -> anyhow::Result<()> {
     println!("projecting {tasks} tasks ...");
     let ids = prefill_tasks(&args.brokers, &topic, tasks).await?;
     let client = reqwest::Client::builder()
+        .default_headers(crate::auth::headers())
         .pool_max_idle_per_host(args.clients)
         .build()?;
     // The last task created is visible once the projection has caught up (tenant of task i is i % 8).
@@ -216,6 +220,7 @@ pub async fn freshness(args: &Args) -> anyhow::Result<()> {
     let commands = crate::commands::start_command_api(args, &read_side.prefix).await?;
     let command_url = commands.url.clone();
     let client = reqwest::Client::builder()
+        .default_headers(crate::auth::headers())
         .pool_max_idle_per_host(256)
         .build()?;
 

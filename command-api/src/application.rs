@@ -43,6 +43,8 @@ pub enum StartError {
     IncompatibleSchema { subject: String, reason: String },
     #[error("cannot register the event schemas: {0}")]
     SchemaRegistry(RegistryError),
+    #[error(transparent)]
+    Auth(#[from] platform::auth::AuthStartError),
 }
 
 impl From<RegistryError> for StartError {
@@ -69,6 +71,10 @@ impl Application {
     /// missing and joins the ownership group. Partitions restore in the background.
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let (listener, port) = platform::http::bind(config.addr)?;
+        let authenticator =
+            platform::auth::Authenticator::start(config.auth.clone(), "command-api").await?;
+        let access =
+            platform::http::AccessControl::new(authenticator, platform::auth::SCOPE_COMMANDS_WRITE);
         let url = config
             .advertised_url
             .clone()
@@ -132,8 +138,10 @@ impl Application {
 
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(middleware::from_fn(platform::http::authenticate))
                 .wrap(platform::http::json_errors())
                 .wrap(middleware::from_fn(platform::http::request_context))
+                .app_data(access.clone())
                 .app_data(service.clone())
                 .configure(|config| {
                     platform::http::operational_routes(config, readiness.clone(), metrics.clone())

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use platform::auth::AuthSettings;
 use platform::config::{ConfigError, KafkaSettings, env_or, env_parse};
 
 #[derive(Debug, Clone)]
@@ -35,6 +36,8 @@ pub struct Config {
     /// registered there at start and record values are framed with their ids
     /// (Confluent JSON Schema wire format); unset, values are plain JSON.
     pub schema_registry_url: Option<String>,
+    /// `AUTH_*`: how callers are authenticated (see `platform::auth`).
+    pub auth: AuthSettings,
 }
 
 impl Config {
@@ -55,6 +58,7 @@ impl Config {
             max_body_bytes: env_parse("COMMAND_MAX_BODY_BYTES", "65536")?,
             replication: env_parse("EVENTS_TOPIC_REPLICATION", "1")?,
             schema_registry_url: schema_registry_url()?,
+            auth: AuthSettings::from_env()?,
         })
     }
 }

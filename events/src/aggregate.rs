@@ -27,6 +27,10 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
     /// False until the creating event has been applied.
     fn exists(&self) -> bool;
 
+    /// The refusal of a command on a stream that does not exist. The writer
+    /// also answers it for a stream of another tenant, so the two look alike.
+    fn not_found() -> Self::Error;
+
     /// Parses an HTTP command: `name` is `"create"` for `POST /v1/{topic}`, else the last
     /// path segment of `POST /v1/{topic}/{id}/{name}`. `body` is the JSON body; commands
     /// without fields accept `{}` or `null`. Unknown fields are rejected.

@@ -16,6 +16,7 @@ mod occurred_at;
 pub mod task;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod text;
 pub mod wire;
 
 pub use aggregate::{Aggregate, Command, DomainError, DomainEvent};
@@ -26,3 +27,15 @@ pub use envelope::Envelope;
 pub use error_kind::ErrorKind;
 pub use fold::fold;
 pub use task::{Task, TaskCommand, TaskError, TaskEvent};
+
+/// Parses an HTTP command for aggregate `A`: the text rules every aggregate
+/// shares ([`text::check_body`]), then the aggregate's own parsing and rules.
+pub fn parse_command<A: Aggregate>(
+    name: &str,
+    body: serde_json::Value,
+) -> Result<A::Command, CommandParseError> {
+    // The aggregate first, so an unknown command is a 404 whatever its body.
+    let checked = text::check_body(&body);
+    let command = A::parse_command(name, body)?;
+    checked.map(|()| command)
+}

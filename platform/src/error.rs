@@ -12,6 +12,8 @@ pub enum ErrorCode {
     InvalidField,
     InvalidHeader,
     InvalidParameter,
+    Unauthenticated,
+    Forbidden,
     UnknownCommand,
     RouteNotFound,
     MethodNotAllowed,
@@ -37,6 +39,8 @@ impl ErrorCode {
             MalformedJson | InvalidField | InvalidHeader | InvalidParameter => {
                 StatusCode::BAD_REQUEST
             }
+            Unauthenticated => StatusCode::UNAUTHORIZED,
+            Forbidden => StatusCode::FORBIDDEN,
             UnknownCommand | RouteNotFound => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -60,6 +64,8 @@ impl ErrorCode {
             InvalidField => "invalid_field",
             InvalidHeader => "invalid_header",
             InvalidParameter => "invalid_parameter",
+            Unauthenticated => "unauthenticated",
+            Forbidden => "forbidden",
             UnknownCommand => "unknown_command",
             RouteNotFound => "not_found",
             MethodNotAllowed => "method_not_allowed",
@@ -117,6 +123,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if self.code.status() == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header(("Retry-After", "1"));
+        }
+        if self.code == ErrorCode::Unauthenticated {
+            response.insert_header(("WWW-Authenticate", r#"Bearer error="invalid_token""#));
         }
         response.json(self.body())
     }

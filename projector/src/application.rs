@@ -24,6 +24,8 @@ pub enum StartError {
     Supervisor(#[from] SupervisorError),
     #[error("HTTP server failed: {0}")]
     Server(#[from] std::io::Error),
+    #[error(transparent)]
+    Auth(#[from] platform::auth::AuthStartError),
 }
 
 pub struct Application {
@@ -39,6 +41,10 @@ impl Application {
         let (listener, port) = platform::http::bind(config.addr)?;
         // Installed before the workers start, so their first measurements count.
         let metrics = platform::telemetry::metrics_handle();
+        let authenticator =
+            platform::auth::Authenticator::start(config.auth.clone(), "projector").await?;
+        let access =
+            platform::http::AccessControl::new(authenticator, platform::auth::SCOPE_OPS_ADMIN);
         let pool = platform::postgres::connect(&config.database_url, 2).await?;
         crate::migrations::run(&pool).await?;
 
@@ -49,8 +55,10 @@ impl Application {
         };
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(middleware::from_fn(platform::http::authenticate))
                 .wrap(platform::http::json_errors())
                 .wrap(middleware::from_fn(platform::http::request_context))
+                .app_data(access.clone())
                 .configure(|config| {
                     platform::http::liveness_and_metrics_routes(config, metrics.clone())
                 })

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use platform::auth::AuthSettings;
 use platform::config::{ConfigError, KafkaSettings, database_url, env_or, env_parse};
 
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub struct Config {
     /// to once its lag (records, all partitions together) is at most this.
     /// The switch then waits for it to reach the live version exactly.
     pub switch_max_lag: i64,
+    /// `AUTH_*`: how callers of the HTTP endpoints are authenticated (see `platform::auth`).
+    pub auth: AuthSettings,
 }
 
 /// How a worker cuts the stream into transactions.
@@ -63,6 +66,7 @@ impl Config {
             db_max_connections: env_parse("PROJECTOR_DB_MAX_CONNECTIONS", "4")?,
             replication: env_parse("EVENTS_TOPIC_REPLICATION", "1")?,
             switch_max_lag: env_parse("PROJECTOR_SWITCH_MAX_LAG", "1000")?,
+            auth: AuthSettings::from_env()?,
         };
         if config.batch.max_records == 0 {
             return Err(ConfigError {

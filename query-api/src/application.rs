@@ -10,7 +10,7 @@ use platform::http::{Readiness, ReadinessProbe};
 use serde_json::json;
 
 use crate::config::Config;
-use crate::consistency::CheckpointWatcher;
+use crate::consistency::{CheckpointWatcher, TopicBounds};
 use crate::http::{self, AppState};
 use crate::read_model::ReadModel;
 
@@ -26,6 +26,10 @@ pub enum StartError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("HTTP server failed: {0}")]
     Server(#[from] std::io::Error),
+    #[error(transparent)]
+    Auth(#[from] platform::auth::AuthStartError),
+    #[error("cannot create a Kafka client: {0}")]
+    Kafka(#[from] rdkafka::error::KafkaError),
 }
 
 pub struct Application {
@@ -39,6 +43,10 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let (listener, port) = platform::http::bind(config.addr)?;
         let metrics = platform::telemetry::metrics_handle();
+        let authenticator =
+            platform::auth::Authenticator::start(config.auth.clone(), "query-api").await?;
+        let access =
+            platform::http::AccessControl::new(authenticator, platform::auth::SCOPE_QUERIES_READ);
         let pool =
             platform::postgres::connect(&config.database_url, config.db_max_connections).await?;
         projector::migrations::run(&pool).await?;
@@ -47,15 +55,18 @@ impl Application {
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             watcher: watcher.clone(),
+            bounds: Arc::new(TopicBounds::new(&config.brokers, &config.topic)?),
             consistency: config.consistency,
             topic: config.topic.clone(),
         });
         let readiness = readiness_probe(pool, watcher);
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(middleware::from_fn(platform::http::authenticate))
                 .wrap(platform::http::json_errors())
                 .wrap(middleware::from_fn(http::observe))
                 .wrap(middleware::from_fn(platform::http::request_context))
+                .app_data(access.clone())
                 .app_data(state.clone())
                 .configure(|config| {
                     platform::http::operational_routes(config, readiness.clone(), metrics.clone())

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use events::Aggregate;
 use events::task::Task;
+use platform::auth::AuthSettings;
 use platform::config::{ConfigError, KafkaSettings, database_url, env_parse};
 
 #[derive(Debug, Clone)]
@@ -15,11 +16,16 @@ pub struct Config {
     pub database_url: String,
     /// The events topic position tokens must name: `EVENTS_TOPIC_PREFIX` + `tasks`.
     pub topic: String,
+    /// `KAFKA_BROKERS`, default `127.0.0.1:9092`: asked only whether a
+    /// position token names an event that exists.
+    pub brokers: String,
     /// `QUERY_API_DB_MAX_CONNECTIONS`, default 16.
     pub db_max_connections: u32,
     /// `QUERY_API_WORKERS`, default 2: HTTP worker threads.
     pub workers: usize,
     pub consistency: ConsistencySettings,
+    /// `AUTH_*`: how callers are authenticated (see `platform::auth`).
+    pub auth: AuthSettings,
 }
 
 /// How long a read with a position token may wait for the projection.
@@ -57,9 +63,11 @@ impl Config {
             addr: env_parse("QUERY_API_ADDR", "127.0.0.1:8082")?,
             database_url: database_url(),
             topic: KafkaSettings::from_env()?.topic(Task::TOPIC_NAME),
+            brokers: KafkaSettings::from_env()?.brokers,
             db_max_connections: env_parse("QUERY_API_DB_MAX_CONNECTIONS", "16")?,
             workers: env_parse("QUERY_API_WORKERS", "2")?,
             consistency,
+            auth: AuthSettings::from_env()?,
         })
     }
 }

@@ -26,6 +26,7 @@ pub fn config(env: &TestEnv) -> command_api::Config {
         max_body_bytes: 65_536,
         replication: 1,
         schema_registry_url: None,
+        auth: crate::auth::settings(),
     }
 }
 
@@ -97,6 +98,8 @@ impl ChildProcess {
             .env("COMMAND_API_GROUP", env.command_api_group())
             .env("KAFKA_SESSION_TIMEOUT_MS", "3000")
             .env("COMMAND_TIMEOUT_MS", "20000")
+            .env("AUTH_MODE", "jwt")
+            .env("AUTH_HS256_SECRET", crate::auth::TEST_SECRET)
             // scripts/test.sh exports the local registry's URL for the
             // schema registry tests; the other tests keep plain JSON values.
             .env_remove("SCHEMA_REGISTRY_URL")
@@ -184,7 +187,7 @@ impl Client {
     pub fn new(url: &str) -> Self {
         Self {
             url: url.to_owned(),
-            http: reqwest::Client::new(),
+            http: crate::auth::client(),
         }
     }
 
@@ -212,6 +215,9 @@ impl Client {
 
     pub async fn post(&self, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
         let mut request = self.http.post(format!("{}{path}", self.url));
+        if let Some(authorization) = crate::auth::authorization_for(headers) {
+            request = request.header("authorization", authorization);
+        }
         if let Some(body) = body {
             request = request.json(&body);
         }

@@ -2,6 +2,7 @@
 //! consumer groups on the real local Kafka (started by `scripts/test.sh`), so
 //! tests run in parallel without seeing each other.
 
+pub mod auth;
 pub mod command_api;
 pub mod kafka;
 pub mod read_side;

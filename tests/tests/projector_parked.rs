@@ -174,9 +174,8 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
 
     // A reader waiting for the completion learns it is parked, not missing.
     let token = format!("{topic}:{partition}:{completed_offset}");
-    let read = reqwest::Client::new()
+    let read = tests::auth::client_for("acme", "anonymous")
         .get(format!("{}/v1/tasks/{}", query.url, newer.task_id))
-        .header("X-Tenant-Id", "acme")
         .header("X-Consistency-Token", &token)
         .send()
         .await
@@ -220,9 +219,8 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
             .all(|p| p.status == "retried" && p.resolved_at.is_some()),
         "{resolved:?}"
     );
-    let read = reqwest::Client::new()
+    let read = tests::auth::client_for("acme", "anonymous")
         .get(format!("{}/v1/tasks/{}", query.url, newer.task_id))
-        .header("X-Tenant-Id", "acme")
         .header("X-Consistency-Token", &token)
         .send()
         .await

@@ -55,7 +55,11 @@ impl Seen {
 }
 
 async fn read(http: &reqwest::Client, url: &str, tenant: &str, token: Option<&str>) -> Seen {
-    let mut request = http.get(url).header("X-Tenant-Id", tenant);
+    let authorization = tests::auth::authorization_for(&[("X-Tenant-Id", tenant)]);
+    let mut request = http
+        .get(url)
+        .header("X-Tenant-Id", tenant)
+        .header("authorization", authorization.expect("a minted token"));
     if let Some(token) = token {
         request = request
             .header("X-Consistency-Token", token)
@@ -94,7 +98,7 @@ async fn read(http: &reqwest::Client, url: &str, tenant: &str, token: Option<&st
 /// back with its position token, until told to stop.
 async fn writer(commands: String, query: String, running: Arc<AtomicBool>, n: usize) -> Vec<Seen> {
     let client = Client::new(&commands);
-    let http = reqwest::Client::new();
+    let http = tests::auth::client();
     let mut seen = Vec::new();
     let mut i = 0;
     while running.load(Ordering::SeqCst) {
@@ -147,7 +151,7 @@ async fn reader(
     task_id: String,
     tenant: String,
 ) -> Vec<Seen> {
-    let http = reqwest::Client::new();
+    let http = tests::auth::client();
     let urls = [
         format!("{query}/v1/tasks?limit=50&sort=created_at"),
         format!("{query}/v1/stats/tasks"),
@@ -357,7 +361,9 @@ async fn live_version(pool: &PgPool) -> Option<u32> {
 }
 
 async fn served_by(query: &str) -> String {
-    let response = reqwest::get(format!("{query}/v1/tasks?limit=1"))
+    let response = tests::auth::client()
+        .get(format!("{query}/v1/tasks?limit=1"))
+        .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
@@ -425,7 +431,9 @@ async fn rollback_drop_and_reset() {
         Duration::from_secs(10),
         "the projector stops consuming tasks.v2",
         || async {
-            let body: Value = reqwest::get(format!("{}/v1/projections", projector.url))
+            let body: Value = tests::auth::client()
+                .get(format!("{}/v1/projections", projector.url))
+                .send()
                 .await
                 .unwrap()
                 .json()

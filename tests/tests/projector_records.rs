@@ -93,7 +93,11 @@ async fn task_version(pool: &sqlx::PgPool, task_id: uuid::Uuid) -> Option<i64> {
 }
 
 async fn get_json(url: &str) -> (u16, Value) {
-    let response = reqwest::get(url).await.expect("the projector answers");
+    let response = tests::auth::client()
+        .get(url)
+        .send()
+        .await
+        .expect("the projector answers");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }

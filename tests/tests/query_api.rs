@@ -31,6 +31,9 @@ impl Reply {
 
 async fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
     let mut request = reqwest::Client::new().get(url);
+    if let Some(authorization) = tests::auth::authorization_for(headers) {
+        request = request.header("authorization", authorization);
+    }
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -496,8 +499,26 @@ async fn invalid_parameters_are_400s_that_name_the_parameter() {
     .await;
     assert_eq!(reply.status, 200);
 
+    // With authentication on, the tenant comes from the token; a header that disagrees is refused.
+    let default_tenant = tests::auth::bearer(&tests::auth::token(
+        "default",
+        "anonymous",
+        &["queries:read"],
+    ));
+    let reply = get(
+        &format!("{}/v1/tasks", query.url),
+        &[
+            ("Authorization", &default_tenant),
+            ("X-Tenant-Id", "not a tenant!"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.body["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+
     let header_cases = [
-        ("X-Tenant-Id", "not a tenant!", "X-Tenant-Id"),
         ("X-Consistency-Token", "nonsense", "X-Consistency-Token"),
         (
             "X-Consistency-Token",

@@ -78,5 +78,8 @@ fn headers_of(context: &RequestContext) -> Vec<(&'static str, String)> {
     if let Some(key) = &context.idempotency_key {
         headers.push((IDEMPOTENCY_KEY, key.clone()));
     }
+    if let Some(authorization) = &context.authorization {
+        headers.push(("authorization", authorization.clone()));
+    }
     headers
 }

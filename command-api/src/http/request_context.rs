@@ -11,8 +11,7 @@ use uuid::Uuid;
 use crate::writer::ExpectedVersion;
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
-pub const TENANT_ID: &str = "x-tenant-id";
-pub const ACTOR: &str = "x-actor";
+pub use platform::http::{ACTOR_HEADER as ACTOR, TENANT_HEADER as TENANT_ID};
 pub const CORRELATION_ID: &str = "x-correlation-id";
 /// Set by an instance that forwards a command to the partition's owner, so
 /// the owner never forwards it again.
@@ -27,6 +26,8 @@ pub struct RequestContext {
     pub idempotency_key: Option<String>,
     pub expected_version: ExpectedVersion,
     pub forwarded: bool,
+    /// The caller's `Authorization` header, so a forwarded command is verified again by its owner.
+    pub authorization: Option<String>,
 }
 
 impl RequestContext {
@@ -36,21 +37,8 @@ impl RequestContext {
             .get::<RequestId>()
             .map(|id| id.0.clone())
             .unwrap_or_else(|| Uuid::now_v7().to_string());
-        let tenant_id = header(request, TENANT_ID)?.unwrap_or_else(|| "default".to_owned());
-        if tenant_id.len() > 64
-            || !tenant_id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        {
-            return Err(invalid_header(
-                "X-Tenant-Id",
-                "1-64 characters of A-Z a-z 0-9 . _ -",
-            ));
-        }
-        let actor = header(request, ACTOR)?.unwrap_or_else(|| "anonymous".to_owned());
-        if actor.chars().count() > 200 {
-            return Err(invalid_header("X-Actor", "at most 200 characters"));
-        }
+        // Tenant and actor come from the verified caller, never from the body or a bare header.
+        let principal = platform::http::principal_of(request)?;
         let idempotency_key = header(request, IDEMPOTENCY_KEY)?;
         if idempotency_key.as_ref().is_some_and(|key| key.len() > 255) {
             return Err(invalid_header("Idempotency-Key", "at most 255 characters"));
@@ -59,9 +47,14 @@ impl RequestContext {
             correlation_id: header(request, CORRELATION_ID)?.unwrap_or_else(|| request_id.clone()),
             expected_version: expected_version(header(request, "if-match")?.as_deref())?,
             forwarded: request.headers().contains_key(FORWARDED),
+            authorization: request
+                .headers()
+                .get(actix_web::http::header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
             request_id,
-            tenant_id,
-            actor,
+            tenant_id: principal.tenant,
+            actor: principal.subject,
             idempotency_key,
         })
     }

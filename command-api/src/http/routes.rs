@@ -30,7 +30,7 @@ async fn create<A: Aggregate>(
     let mut body = read_json_body(&request, payload, service.max_body_bytes).await?;
     let id_field = format!("{}_id", A::STREAM_TYPE);
     let supplied_id = take_id(&mut body, &id_field)?;
-    let command = A::parse_command("create", body.clone()).map_err(parse_error)?;
+    let command = events::parse_command::<A>("create", body.clone()).map_err(parse_error)?;
     let stream_id = supplied_id.unwrap_or_else(|| match &context.idempotency_key {
         // A retried create without an id must land on the same stream.
         Some(key) => Uuid::new_v5(
@@ -68,7 +68,7 @@ async fn command<A: Aggregate>(
     if name == "create" {
         return Err(parse_error(CommandParseError::unknown_command(&name)));
     }
-    let command = A::parse_command(&name, body.clone()).map_err(parse_error)?;
+    let command = events::parse_command::<A>(&name, body.clone()).map_err(parse_error)?;
     let submission = Submission {
         stream_id,
         command,

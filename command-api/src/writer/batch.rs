@@ -39,6 +39,11 @@ pub fn decide<A: Aggregate>(
 ) -> Result<Decision, ApiError> {
     let stream_id = request.stream_id;
     let mut stream = overlay.stream(table, stream_id);
+    // Before anything else, so another tenant learns nothing: not its
+    // version, not its idempotency keys, not even that the stream exists.
+    if !stream.visible_to(&request.metadata.tenant_id) {
+        return Err(domain_error(A::not_found()));
+    }
 
     if let Some(idempotency) = &request.idempotency {
         let key = (stream_id, idempotency.key.clone());
@@ -103,6 +108,9 @@ pub fn decide<A: Aggregate>(
         });
     }
     let last_record = records.len() - 1;
+    stream
+        .tenant
+        .get_or_insert_with(|| request.metadata.tenant_id.clone());
     stream.last_record = Some(RecordRef::InBatch(last_record));
     let version = stream.version;
     overlay.put_stream(stream_id, stream);

@@ -85,6 +85,10 @@ fn apply<A: Aggregate>(
     fingerprint: Option<String>,
 ) -> bool {
     let stream = table.stream_mut(envelope.stream_id);
+    // A stream belongs to the tenant of its first event, for good.
+    if stream.tenant.is_none() {
+        stream.tenant = Some(envelope.tenant_id.clone());
+    }
     // The version always advances, so a later append can never reuse it.
     stream.version = stream.version.max(envelope.version);
     stream.last_record = Some(RecordRef::Committed(offset));

@@ -29,6 +29,16 @@ pub struct StreamState<A> {
     pub aggregate: A,
     pub version: u64,
     pub last_record: Option<RecordRef>,
+    /// The tenant of the stream's first event; `None` until it has one.
+    /// Commands of any other tenant are answered as if the stream did not exist.
+    pub tenant: Option<String>,
+}
+
+impl<A> StreamState<A> {
+    /// Whether `tenant` may see this stream: it has no event yet, or it is the tenant's own.
+    pub fn visible_to(&self, tenant: &str) -> bool {
+        self.tenant.as_deref().is_none_or(|owner| owner == tenant)
+    }
 }
 
 impl<A: Default> Default for StreamState<A> {
@@ -37,6 +47,7 @@ impl<A: Default> Default for StreamState<A> {
             aggregate: A::default(),
             version: 0,
             last_record: None,
+            tenant: None,
         }
     }
 }

@@ -21,6 +21,10 @@ impl Aggregate for Task {
         self.created
     }
 
+    fn not_found() -> TaskError {
+        TaskError::TaskNotFound
+    }
+
     fn parse_command(
         name: &str,
         body: serde_json::Value,

@@ -6,14 +6,22 @@ use crate::{DomainError, ErrorKind};
 /// A task rule a command broke. See [`DomainError::code`] for the stable codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum TaskError {
-    #[error("title must be 1 to {TITLE_MAX_CHARS} characters after trimming")]
+    #[error(
+        "title must be 1 to {TITLE_MAX_CHARS} characters after trimming, without control characters"
+    )]
     InvalidTitle,
-    #[error("description must be at most {DESCRIPTION_MAX_CHARS} characters")]
+    #[error(
+        "description must be at most {DESCRIPTION_MAX_CHARS} characters, without control characters other than tab and line breaks"
+    )]
     InvalidDescription,
-    #[error("assignee must be 1 to {ASSIGNEE_MAX_CHARS} characters after trimming")]
+    #[error(
+        "assignee must be 1 to {ASSIGNEE_MAX_CHARS} characters after trimming, without control characters"
+    )]
     InvalidAssignee,
     /// `field` is `"tag"` for add/remove-tag and `"tags"` for create.
-    #[error("each tag must be 1 to {TAG_MAX_CHARS} characters after trimming")]
+    #[error(
+        "each tag must be 1 to {TAG_MAX_CHARS} characters after trimming, without control characters"
+    )]
     InvalidTag { field: &'static str },
     #[error("a task can be created with at most {MAX_TAGS} distinct tags")]
     TooManyTags,

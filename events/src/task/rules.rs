@@ -7,6 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::TaskError;
+use crate::text::TextRule;
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 10_000;
@@ -26,7 +27,7 @@ pub fn normalize_description(description: Option<&str>) -> Result<Option<String>
     let Some(trimmed) = description.map(str::trim).filter(|text| !text.is_empty()) else {
         return Ok(None);
     };
-    if trimmed.chars().count() > DESCRIPTION_MAX_CHARS {
+    if trimmed.chars().count() > DESCRIPTION_MAX_CHARS || !TextRule::MultiLine.allows(trimmed) {
         return Err(TaskError::InvalidDescription);
     }
     Ok(Some(trimmed.to_owned()))
@@ -67,10 +68,12 @@ pub fn check_due_date(due_date: Option<NaiveDate>) -> Result<Option<NaiveDate>, 
     }
 }
 
+/// Trimmed, 1 to `max_chars` characters, and single-line text.
 fn trimmed_within(text: &str, max_chars: usize) -> Option<String> {
     let trimmed = text.trim();
     let chars = trimmed.chars().count();
-    (1..=max_chars).contains(&chars).then(|| trimmed.to_owned())
+    ((1..=max_chars).contains(&chars) && TextRule::SingleLine.allows(trimmed))
+        .then(|| trimmed.to_owned())
 }
 
 #[cfg(test)]
@@ -92,6 +95,27 @@ mod tests {
             Err(TaskError::InvalidTitle)
         );
         assert_eq!(normalize_title("   "), Err(TaskError::InvalidTitle));
+    }
+
+    #[test]
+    fn names_are_single_line_and_descriptions_multi_line() {
+        assert_eq!(normalize_title("a\u{0}b"), Err(TaskError::InvalidTitle));
+        assert_eq!(normalize_title("a\nb"), Err(TaskError::InvalidTitle));
+        assert_eq!(
+            normalize_assignee("ann\u{1b}"),
+            Err(TaskError::InvalidAssignee)
+        );
+        assert!(normalize_tag("t\tx", "tag").is_err());
+        assert_eq!(
+            normalize_description(Some("line 1\n\tline 2"))
+                .unwrap()
+                .as_deref(),
+            Some("line 1\n\tline 2")
+        );
+        assert_eq!(
+            normalize_description(Some("nul \u{0} here")),
+            Err(TaskError::InvalidDescription)
+        );
     }
 
     #[test]

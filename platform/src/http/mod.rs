@@ -2,12 +2,14 @@
 //! access logs, JSON body reading under the error contract, a fallback that
 //! keeps framework errors in the same JSON shape, and the operational endpoints.
 
+mod auth;
 mod json_body;
 mod json_errors;
 mod listener;
 mod operational;
 mod request_context;
 
+pub use auth::{ACTOR_HEADER, AccessControl, TENANT_HEADER, authenticate, principal_of};
 pub use json_body::read_json_body;
 pub use json_errors::json_errors;
 pub use listener::{BindError, RunningServer, bind};

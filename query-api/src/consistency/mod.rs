@@ -1,8 +1,10 @@
 //! Read-your-writes: what a request asks for, and waiting for it.
 
+mod bounds;
 pub mod request;
 mod watcher;
 
+pub use bounds::{OutOfBounds, TopicBounds};
 pub use request::{CONSISTENCY_HEADER, ReadConsistency, TIMEOUT_HEADER, TOKEN_HEADER};
 pub use watcher::CheckpointWatcher;
 

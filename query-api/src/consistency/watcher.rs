@@ -45,6 +45,11 @@ impl CheckpointWatcher {
         self.connected.load(Ordering::SeqCst)
     }
 
+    /// Whether the checkpoint of `projection` for `partition` is already past `offset`.
+    pub fn has_passed(&self, projection: &str, partition: i32, offset: i64) -> bool {
+        *self.sender(&(projection.to_owned(), partition)).borrow() > offset
+    }
+
     /// True once the checkpoint of `projection` (`tasks.v2`) for `partition`
     /// is past `offset`; false when `wait` runs out first.
     pub async fn wait_past(

@@ -33,7 +33,7 @@ pub async fn list(
     let limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
     let consistency = state.consistency_of(&request, &params)?;
     let model = state.read_model().await?;
-    let outcome = state.wait(&consistency, &model).await;
+    let outcome = state.wait(&consistency, &model).await?;
 
     // The trail is the task's: another tenant's task is not found.
     if store::tasks::get(&state.pool, &model.tables, &tenant, task_id)

@@ -20,7 +20,9 @@ use platform::{ApiError, ErrorCode};
 use sqlx::PgPool;
 
 use crate::config::ConsistencySettings;
-use crate::consistency::{CONSISTENCY_HEADER, CheckpointWatcher, Outcome, ReadConsistency};
+use crate::consistency::{
+    CONSISTENCY_HEADER, CheckpointWatcher, OutOfBounds, Outcome, ReadConsistency, TopicBounds,
+};
 use crate::read_model::{ReadModel, ReadModelError, VERSION_HEADER};
 pub use observe::observe;
 use params::Params;
@@ -28,6 +30,7 @@ use params::Params;
 pub struct AppState {
     pub pool: PgPool,
     pub watcher: Arc<CheckpointWatcher>,
+    pub bounds: Arc<TopicBounds>,
     pub consistency: ConsistencySettings,
     pub topic: String,
 }
@@ -63,12 +66,27 @@ impl AppState {
             })
     }
 
-    /// Waits, bounded, until `model`'s version has passed the requested position.
-    pub async fn wait(&self, consistency: &ReadConsistency, model: &ReadModel) -> Outcome {
+    /// Waits, bounded, until `model`'s version has passed the requested
+    /// position. A position no event can have is a 400 at once.
+    pub async fn wait(
+        &self,
+        consistency: &ReadConsistency,
+        model: &ReadModel,
+    ) -> Result<Outcome, ApiError> {
         let Some(position) = &consistency.position else {
-            return Outcome::NotRequested;
+            return Ok(Outcome::NotRequested);
         };
         let started = Instant::now();
+        // Only a position not yet projected can be made up; the check costs a broker round trip.
+        if !self
+            .watcher
+            .has_passed(&model.projection, position.partition, position.offset)
+        {
+            self.bounds
+                .check(position.partition, position.offset)
+                .await
+                .map_err(out_of_bounds)?;
+        }
         let reached = self
             .watcher
             .wait_past(
@@ -92,7 +110,7 @@ impl AppState {
             .record(started.elapsed().as_secs_f64());
         metrics::counter!("query_api_consistency_total", "outcome" => outcome.header_value().unwrap_or("none"))
             .increment(1);
-        outcome
+        Ok(outcome)
     }
 
     /// Whether the event at the position waits parked in `model`'s version
@@ -139,6 +157,14 @@ pub fn error_with_read_headers(
         );
     }
     response
+}
+
+fn out_of_bounds(error: OutOfBounds) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidParameter,
+        format!("the consistency token names no event: {error}"),
+    )
+    .with_details(serde_json::json!({ "parameter": crate::consistency::request::TOKEN_PARAMETER }))
 }
 
 pub fn task_not_found(task_id: uuid::Uuid) -> ApiError {

@@ -11,6 +11,10 @@ pub fn invalid(parameter: &str, message: impl Into<String>) -> ApiError {
         .with_details(json!({ "parameter": parameter }))
 }
 
+fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
 pub struct Params {
     pairs: Vec<(String, String)>,
 }
@@ -22,6 +26,21 @@ impl Params {
         let pairs = actix_web::web::Query::<Vec<(String, String)>>::from_query(query)
             .map_err(|error| invalid("query", format!("the query string cannot be read: {error}")))?
             .into_inner();
+        // PostgreSQL text cannot hold NUL, and no filter needs a control character.
+        if let Some((name, _)) = pairs
+            .iter()
+            .find(|(name, value)| has_control(name) || has_control(value))
+        {
+            let shown = if has_control(name) {
+                "query"
+            } else {
+                name.as_str()
+            };
+            return Err(invalid(
+                shown,
+                format!("{shown} must not contain control characters"),
+            ));
+        }
         if let Some((name, _)) = pairs
             .iter()
             .find(|(name, _)| !allowed.contains(&name.as_str()))

@@ -42,7 +42,7 @@ pub async fn get(
     }
     let consistency = state.consistency_of(&request, &params)?;
     let model = state.read_model().await?;
-    let outcome = state.wait(&consistency, &model).await;
+    let outcome = state.wait(&consistency, &model).await?;
 
     let counts = store::stats::counts_by_status(&state.pool, &model.tables, &tenant)
         .await

@@ -31,7 +31,7 @@ pub async fn get(
     let tenant = tenant_of(&request)?;
     let consistency = state.consistency_of(&request, &params)?;
     let model = state.read_model().await?;
-    let outcome = state.wait(&consistency, &model).await;
+    let outcome = state.wait(&consistency, &model).await?;
 
     let Some(task) = store::tasks::get(&state.pool, &model.tables, &tenant, task_id)
         .await
@@ -134,7 +134,7 @@ pub async fn list(
     let limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
     let consistency = state.consistency_of(&request, &params)?;
     let model = state.read_model().await?;
-    let outcome = state.wait(&consistency, &model).await;
+    let outcome = state.wait(&consistency, &model).await?;
 
     let page = store::tasks::PageRequest {
         after,

@@ -32,6 +32,20 @@ pub fn projector_config(env: &TestEnv, database: &TestDatabase) -> projector::Co
         db_max_connections: 4,
         replication: 1,
         switch_max_lag: 1000,
+        auth: crate::auth::settings(),
+    }
+}
+
+pub fn query_api_config(env: &TestEnv, database: &TestDatabase) -> query_api::Config {
+    query_api::Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: database.url.clone(),
+        topic: env.tasks_topic(),
+        brokers: env.brokers.clone(),
+        db_max_connections: 8,
+        workers: 2,
+        consistency: query_api::config::ConsistencySettings::default(),
+        auth: crate::auth::settings(),
     }
 }
 
@@ -65,14 +79,10 @@ impl InProcess {
     }
 
     pub async fn query_api(env: &TestEnv, database: &TestDatabase) -> Self {
-        let config = query_api::Config {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            database_url: database.url.clone(),
-            topic: env.tasks_topic(),
-            db_max_connections: 8,
-            workers: 2,
-            consistency: query_api::config::ConsistencySettings::default(),
-        };
+        Self::query_api_with(query_api_config(env, database)).await
+    }
+
+    pub async fn query_api_with(config: query_api::Config) -> Self {
         platform::telemetry::init_logging();
         let application = query_api::Application::build(config)
             .await
@@ -136,6 +146,8 @@ impl ProjectorProcess {
             .env("EVENTS_TOPIC_PARTITIONS", env.partitions.to_string())
             .env("PROJECTOR_GROUP_PREFIX", group_prefix(env))
             .env("KAFKA_SESSION_TIMEOUT_MS", "3000")
+            .env("AUTH_MODE", "jwt")
+            .env("AUTH_HS256_SECRET", crate::auth::TEST_SECRET)
             .stdout(Stdio::from(log_file.try_clone().expect("log file")))
             .stderr(log_file);
         for (name, value) in extra {
@@ -189,7 +201,11 @@ impl Drop for ProjectorProcess {
 /// `GET {url}/v1/projections`: the partitions this projector holds of
 /// `tasks.v1`.
 pub async fn assigned_partitions(url: &str) -> Vec<i32> {
-    let Ok(response) = reqwest::get(format!("{url}/v1/projections")).await else {
+    let Ok(response) = crate::auth::client()
+        .get(format!("{url}/v1/projections"))
+        .send()
+        .await
+    else {
         return Vec::new();
     };
     let Ok(body) = response.json::<Value>().await else {

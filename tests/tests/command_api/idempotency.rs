@@ -110,7 +110,8 @@ async fn reused_key_with_another_command_is_refused() {
 }
 
 /// A key belongs to the tenant, not to one task: reused on another task it is
-/// refused too, also by an instance that starts later; another tenant may use it.
+/// refused too, also by an instance that starts later; another tenant may use
+/// it for its own tasks, never on this tenant's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_reused_on_another_task_is_refused() {
     let env = TestEnv::new();
@@ -136,19 +137,30 @@ async fn key_reused_on_another_task_is_refused() {
         .post("/v1/tasks", Some(json!({ "title": "x" })), &headers)
         .await;
     assert_eq!(create.status, 422, "{create:?}");
+    // Another tenant cannot touch this tenant's task, key or no key...
     let other_tenant = [("Idempotency-Key", "k-shared"), ("X-Tenant-Id", "other")];
+    let trespass = client
+        .command(
+            second,
+            "rename",
+            Some(json!({ "title": "y" })),
+            &other_tenant,
+        )
+        .await;
     assert_eq!(
-        client
-            .command(
-                second,
-                "rename",
-                Some(json!({ "title": "y" })),
-                &other_tenant
-            )
-            .await
-            .status,
-        200
+        (trespass.status, trespass.error_code()),
+        (404, "task_not_found"),
+        "{trespass:?}"
     );
+    // ...but the key is free in its own namespace.
+    let own = client
+        .post(
+            "/v1/tasks",
+            Some(json!({ "title": "theirs" })),
+            &other_tenant,
+        )
+        .await;
+    assert_eq!(own.status, 201, "{own:?}");
 
     api.stop().await;
     let api = InProcess::start(&env).await;
@@ -163,8 +175,8 @@ async fn key_reused_on_another_task_is_refused() {
     let second_events = stream_events(&read_all(&env.brokers, &env.tasks_topic()), second);
     assert_eq!(
         second_events.len(),
-        2,
-        "created, then renamed once by the other tenant's key"
+        1,
+        "created, and nothing else: the other tenant's rename was refused"
     );
     api.stop().await;
 }

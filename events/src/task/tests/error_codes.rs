@@ -82,7 +82,7 @@ fn codes_and_kinds_are_stable() {
 fn messages_state_the_limits() {
     assert_eq!(
         TaskError::InvalidTitle.to_string(),
-        "title must be 1 to 200 characters after trimming"
+        "title must be 1 to 200 characters after trimming, without control characters"
     );
     assert_eq!(
         TaskError::TagLimitReached.to_string(),

@@ -284,7 +284,7 @@ fn rule_violations_name_the_field_and_explain() {
     assert_eq!(error.field.as_deref(), Some("title"));
     assert_eq!(
         error.message,
-        "title must be 1 to 200 characters after trimming"
+        "title must be 1 to 200 characters after trimming, without control characters"
     );
 
     let too_long = "x".repeat(201);
@@ -324,4 +324,40 @@ fn more_than_twenty_distinct_tags_are_rejected_on_create() {
     let error = rejected("create", json!({ "title": "t", "tags": tags }));
     assert_eq!(error.field.as_deref(), Some("tags"));
     assert!(error.message.contains("20"), "{}", error.message);
+}
+
+#[test]
+fn control_characters_are_refused_per_field() {
+    for (command, body, field) in [
+        ("create", json!({ "title": "a\u{0}b" }), "title"),
+        ("rename", json!({ "title": "two\nlines" }), "title"),
+        (
+            "create",
+            json!({ "title": "t", "assignee": "ann\u{7}" }),
+            "assignee",
+        ),
+        (
+            "create",
+            json!({ "title": "t", "tags": ["ok", "t\tab"] }),
+            "tags",
+        ),
+        ("add-tag", json!({ "tag": "\u{1b}[31m" }), "tag"),
+        (
+            "change-description",
+            json!({ "description": "nul \u{0}" }),
+            "description",
+        ),
+    ] {
+        let error = crate::parse_command::<crate::Task>(command, body.clone()).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some(field), "{command} {body}");
+    }
+    let multi_line = json!({ "description": "line 1\r\n\tline 2" });
+    assert!(crate::parse_command::<crate::Task>("change-description", multi_line).is_ok());
+}
+
+#[test]
+fn an_unknown_command_stays_unknown_whatever_its_body() {
+    let error =
+        crate::parse_command::<crate::Task>("explode", json!({ "x": "\u{0}" })).unwrap_err();
+    assert_eq!(error.kind, crate::CommandParseErrorKind::UnknownCommand);
 }
