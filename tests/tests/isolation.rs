@@ -466,3 +466,52 @@ fn unsigned(claims: &Value) -> String {
         encode(claims)
     )
 }
+
+/// `AUTH_MODE=none` trusts the headers, for local experiments; streams still
+/// belong to their tenant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_authentication_the_headers_name_the_caller() {
+    let env = TestEnv::new();
+    let api = CommandApi::start_with(command_api::Config {
+        auth: platform::auth::AuthSettings::disabled(),
+        ..tests::command_api::config(&env)
+    })
+    .await;
+    let url = &api.url;
+    let http = reqwest::Client::new();
+    let created = http
+        .post(format!("{url}/v1/tasks"))
+        .header("X-Tenant-Id", "acme")
+        .header("X-Actor", "ada")
+        .json(&json!({ "title": "no token needed" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let task = created.json::<Value>().await.unwrap()["task_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let records = read_all(&env.brokers, &env.tasks_topic());
+    let envelope = records[0].envelope();
+    assert_eq!(
+        (envelope.tenant_id.as_str(), envelope.actor.as_str()),
+        ("acme", "ada")
+    );
+
+    let trespass = http
+        .post(format!("{url}/v1/tasks/{task}/archive"))
+        .header("X-Tenant-Id", "evil")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(trespass.status(), 404);
+    let invalid = http
+        .post(format!("{url}/v1/tasks/{task}/archive"))
+        .header("X-Tenant-Id", "not a tenant")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalid.status(), 400);
+    api.stop().await;
+}
