@@ -5,6 +5,7 @@
 mod auth;
 mod json_body;
 mod json_errors;
+mod limits;
 mod listener;
 mod operational;
 mod request_context;
@@ -12,6 +13,10 @@ mod request_context;
 pub use auth::{ACTOR_HEADER, AccessControl, TENANT_HEADER, authenticate, principal_of};
 pub use json_body::read_json_body;
 pub use json_errors::json_errors;
+pub use limits::{
+    BodyDeadlineExceeded, FRAMEWORK_MAX_HEAD_BYTES, FRAMEWORK_MAX_HEADERS, MAX_HEADER_BYTES,
+    MAX_HEADERS, RequestLimits, is_deadline_error,
+};
 pub use listener::{BindError, RunningServer, bind};
 pub use operational::{Readiness, ReadinessProbe, liveness_and_metrics_routes, operational_routes};
 pub use request_context::{REQUEST_ID_HEADER, RequestId, request_context};
