@@ -9,6 +9,7 @@ mod limits;
 mod listener;
 mod operational;
 mod request_context;
+mod server;
 
 pub use auth::{ACTOR_HEADER, AccessControl, TENANT_HEADER, authenticate, principal_of};
 pub use json_body::read_json_body;
@@ -20,3 +21,4 @@ pub use limits::{
 pub use listener::{BindError, RunningServer, bind};
 pub use operational::{Readiness, ReadinessProbe, liveness_and_metrics_routes, operational_routes};
 pub use request_context::{REQUEST_ID_HEADER, RequestId, request_context};
+pub use server::{ServerOptions, serve};
