@@ -3,6 +3,7 @@
 //! keeps framework errors in the same JSON shape, and the operational endpoints.
 
 mod auth;
+mod endpoint;
 mod json_body;
 mod json_errors;
 mod limits;
@@ -12,6 +13,7 @@ mod request_context;
 mod server;
 
 pub use auth::{ACTOR_HEADER, AccessControl, TENANT_HEADER, authenticate, principal_of};
+pub use endpoint::{Endpoint, endpoint};
 pub use json_body::read_json_body;
 pub use json_errors::json_errors;
 pub use limits::{
