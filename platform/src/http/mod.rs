@@ -10,6 +10,7 @@ mod limits;
 mod listener;
 mod operational;
 mod request_context;
+mod response_policy;
 mod server;
 
 pub use auth::{ACTOR_HEADER, AccessControl, TENANT_HEADER, authenticate, principal_of};
@@ -23,4 +24,5 @@ pub use limits::{
 pub use listener::{BindError, RunningServer, bind};
 pub use operational::{Readiness, ReadinessProbe, liveness_and_metrics_routes, operational_routes};
 pub use request_context::{REQUEST_ID_HEADER, RequestId, request_context};
+pub use response_policy::ResponsePolicy;
 pub use server::{ServerOptions, serve};
