@@ -3,6 +3,7 @@
 //! keeps framework errors in the same JSON shape, and the operational endpoints.
 
 mod auth;
+mod cors;
 mod endpoint;
 mod json_body;
 mod json_errors;
@@ -14,6 +15,7 @@ mod response_policy;
 mod server;
 
 pub use auth::{ACTOR_HEADER, AccessControl, TENANT_HEADER, authenticate, principal_of};
+pub use cors::cors;
 pub use endpoint::{Endpoint, endpoint};
 pub use json_body::read_json_body;
 pub use json_errors::json_errors;
