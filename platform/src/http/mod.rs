@@ -1,6 +1,12 @@
-//! Pieces every HTTP service shares: binding the listener, request ids and
-//! access logs, JSON body reading under the error contract, a fallback that
-//! keeps framework errors in the same JSON shape, and the operational endpoints.
+//! Pieces every HTTP service shares: the server itself (every error answer
+//! JSON, even the HTTP layer's own), binding the listener, request ids and
+//! access logs, request limits, CORS, rate limits, the response policy,
+//! routes that answer 405 with `Allow`, JSON body reading under the error
+//! contract, and the operational endpoints.
+//!
+//! A service's middleware, outermost first: [`ResponsePolicy`],
+//! [`request_context`], [`RequestLimits`], [`cors`], authentication,
+//! [`RateLimit`], [`json_errors`].
 
 mod auth;
 mod cors;
@@ -10,6 +16,7 @@ mod json_errors;
 mod limits;
 mod listener;
 mod operational;
+mod rate_limit;
 mod request_context;
 mod response_policy;
 mod server;
@@ -25,6 +32,7 @@ pub use limits::{
 };
 pub use listener::{BindError, RunningServer, bind};
 pub use operational::{Readiness, ReadinessProbe, liveness_and_metrics_routes, operational_routes};
+pub use rate_limit::{RateLimit, TenantBuckets};
 pub use request_context::{REQUEST_ID_HEADER, RequestId, request_context};
 pub use response_policy::ResponsePolicy;
 pub use server::{ServerOptions, serve};
