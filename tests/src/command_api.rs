@@ -27,6 +27,7 @@ pub fn config(env: &TestEnv) -> command_api::Config {
         replication: 1,
         schema_registry_url: None,
         auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
     }
 }
 
