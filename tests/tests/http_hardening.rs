@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use platform::config::{HttpSettings, RateLimitSettings};
 use serde_json::{Value, json};
 use tests::TestEnv;
+use tests::auth::{ALL_SCOPES, DEFAULT_SUBJECT, DEFAULT_TENANT, bearer, token};
 use tests::command_api::{self, Client};
 use tests::read_side::database::TestDatabase;
 use tests::read_side::services::{InProcess, projector_config};
@@ -134,6 +135,14 @@ async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
     false
 }
 
+/// The `Authorization` header line of a caller with every scope.
+fn authorization() -> String {
+    format!(
+        "Authorization: {}\r\n",
+        bearer(&token(DEFAULT_TENANT, DEFAULT_SUBJECT, &ALL_SCOPES))
+    )
+}
+
 fn headers_request(path: &str, headers: &[(String, String)]) -> Vec<u8> {
     let mut request = format!("GET {path} HTTP/1.1\r\nHost: test\r\n");
     for (name, value) in headers {
@@ -179,18 +188,19 @@ async fn assert_framework_refusals_are_json(url: &str) {
         .assert_error(431, "headers_too_large");
 }
 
-/// Unknown paths and wrong methods.
+/// Unknown paths and wrong methods (of an authenticated caller).
 async fn assert_routing_refusals_are_json(url: &str, path: &str, allow: &str) {
+    let auth = authorization();
     let answer = exchange(
         url,
-        format!("DELETE {path} HTTP/1.1\r\nHost: test\r\n\r\n").as_bytes(),
+        format!("DELETE {path} HTTP/1.1\r\nHost: test\r\n{auth}\r\n").as_bytes(),
     )
     .await;
     answer.assert_error(405, "method_not_allowed");
     assert_eq!(answer.header("allow"), Some(allow), "{answer:?}");
     let answer = exchange(
         url,
-        b"GET /healthz/nothing-here HTTP/1.1\r\nHost: test\r\n\r\n",
+        format!("GET /healthz/nothing-here HTTP/1.1\r\nHost: test\r\n{auth}\r\n").as_bytes(),
     )
     .await;
     answer.assert_error(404, "not_found");
@@ -228,8 +238,9 @@ async fn every_service_answers_framework_and_routing_errors_in_json() {
     let answer = exchange(
         &commands.url,
         format!(
-            "GET /v1/tasks/{}/rename HTTP/1.1\r\nHost: test\r\n\r\n",
-            uuid::Uuid::now_v7()
+            "GET /v1/tasks/{}/rename HTTP/1.1\r\nHost: test\r\n{}\r\n",
+            uuid::Uuid::now_v7(),
+            authorization()
         )
         .as_bytes(),
     )
@@ -282,12 +293,12 @@ async fn slow_heads_slow_bodies_and_unread_bodies_cannot_hold_a_connection() {
 
     // A body that declares 100 bytes and sends 5.
     let mut stream = connect(url).await;
-    stream
-        .write_all(
-            b"POST /v1/tasks HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"ti",
-        )
-        .await
-        .unwrap();
+    let head = format!(
+        "POST /v1/tasks HTTP/1.1\r\nHost: test\r\n{}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+        authorization()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(b"{\"ti").await.unwrap();
     let started = Instant::now();
     let answer = read_answer(&mut stream).await;
     answer.assert_error(408, "request_timeout");
@@ -325,7 +336,8 @@ async fn slow_heads_slow_bodies_and_unread_bodies_cannot_hold_a_connection() {
     let mut stream = connect(url).await;
     let body = br#"{"title":"in time"}"#;
     let request = format!(
-        "POST /v1/tasks HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        "POST /v1/tasks HTTP/1.1\r\nHost: test\r\n{}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        authorization(),
         body.len()
     );
     stream.write_all(request.as_bytes()).await.unwrap();
@@ -346,20 +358,21 @@ async fn oversized_and_non_json_bodies_are_json_errors() {
     let commands = command_api::InProcess::start(&env).await;
     let url = &commands.url;
 
+    let auth = authorization();
     let big = format!("{{\"title\":\"{}\"}}", "x".repeat(70_000));
     let request = format!(
-        "POST /v1/tasks HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{big}",
+        "POST /v1/tasks HTTP/1.1\r\nHost: test\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{big}",
         big.len()
     );
     exchange(url, request.as_bytes())
         .await
         .assert_error(413, "payload_too_large");
-    exchange(
-        url,
-        b"POST /v1/tasks HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello",
-    )
-    .await
-    .assert_error(415, "unsupported_media_type");
+    let request = format!(
+        "POST /v1/tasks HTTP/1.1\r\nHost: test\r\n{auth}Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"
+    );
+    exchange(url, request.as_bytes())
+        .await
+        .assert_error(415, "unsupported_media_type");
 
     commands.stop().await;
 }
@@ -371,7 +384,7 @@ async fn every_answer_carries_nosniff_and_a_cache_policy() {
     let commands = command_api::InProcess::start(&env).await;
     let projector = InProcess::projector(projector_config(&env, &database)).await;
     let query = InProcess::query_api(&env, &database).await;
-    let http = reqwest::Client::new();
+    let http = tests::auth::client();
     let policy = |response: &reqwest::Response| {
         let header = |name| {
             response
@@ -411,6 +424,13 @@ async fn every_answer_carries_nosniff_and_a_cache_policy() {
         let missing = http.get(format!("{url}/nowhere")).send().await.unwrap();
         assert_eq!(missing.status(), 404);
         assert_eq!(policy(&missing), no_store, "{url}");
+        let unauthenticated = reqwest::Client::new()
+            .get(format!("{url}/v1/tasks"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unauthenticated.status(), 401, "{url}");
+        assert_eq!(policy(&unauthenticated), no_store, "{url}");
     }
 
     // A GET with an ETag may be kept, but only revalidated.
@@ -465,7 +485,7 @@ async fn cors_answers_allowed_origins_and_refuses_the_others() {
     };
     let commands = command_api::InProcess::start_with(command_config(&env, http_settings)).await;
     let plain = command_api::InProcess::start(&TestEnv::with_partitions(1)).await;
-    let http = reqwest::Client::new();
+    let http = tests::auth::client();
     let preflight = |url: &str, origin: &str| {
         http.request(reqwest::Method::OPTIONS, format!("{url}/v1/tasks"))
             .header("Origin", origin)
@@ -569,13 +589,7 @@ async fn cors_answers_allowed_origins_and_refuses_the_others() {
     commands.stop().await;
 }
 
-// Ignored until the authentication middleware (platform::auth, issue 7) is
-// wired into the command API: the rate limit counts per Principal, which that
-// middleware puts in the request (with AUTH_MODE=none, from X-Tenant-Id).
-// Until then no request has a Principal and none is limited. The requests
-// send both a bearer token and X-Tenant-Id so that the test holds in either
-// mode once the middleware is in.
-#[ignore = "needs the authentication middleware that inserts the Principal"]
+/// The tenant is the token's: `Client::post` signs one for `X-Tenant-Id`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_over_its_limit_gets_429_while_another_is_not_limited() {
     let env = TestEnv::with_partitions(1);
@@ -588,12 +602,7 @@ async fn a_tenant_over_its_limit_gets_429_while_another_is_not_limited() {
     };
     let commands = command_api::InProcess::start_with(command_config(&env, http_settings)).await;
     let client = Client::new(&commands.url);
-    let as_tenant = |tenant: &'static str| {
-        [
-            ("X-Tenant-Id", tenant),
-            ("Authorization", "Bearer test-token"),
-        ]
-    };
+    let as_tenant = |tenant: &'static str| [("X-Tenant-Id", tenant)];
 
     for _ in 0..3 {
         let reply = client
