@@ -49,6 +49,7 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
         replication: 1,
         switch_max_lag: 1000,
         auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
     };
     let pool = platform::postgres::connect(&database, 2).await?;
     let started = Instant::now();

@@ -155,6 +155,7 @@ pub async fn start_command_api(args: &Args, topic_prefix: &str) -> anyhow::Resul
         replication: 1,
         schema_registry_url: None,
         auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
     };
     let application = command_api::Application::build(config).await?;
     let url = application.url().to_owned();

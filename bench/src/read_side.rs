@@ -50,6 +50,7 @@ impl ReadSide {
             replication: 1,
             switch_max_lag: 1000,
             auth: crate::auth::settings(),
+            http: platform::config::HttpSettings::without_rate_limits(),
         })
         .await?;
         let query = query_api::Application::build(query_api::Config {
@@ -61,6 +62,7 @@ impl ReadSide {
             workers: 2,
             consistency: query_api::config::ConsistencySettings::default(),
             auth: crate::auth::settings(),
+            http: platform::config::HttpSettings::without_rate_limits(),
         })
         .await?;
         let query_url = format!("http://127.0.0.1:{}", query.port());

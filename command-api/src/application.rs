@@ -4,11 +4,11 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{App, HttpServer, middleware, web};
+use actix_web::{App, middleware, web};
 use events::Aggregate;
 use events::task::Task;
 use futures::FutureExt;
-use platform::config::ConfigError;
+use platform::config::{ConfigError, RouteClass};
 use platform::http::{Readiness, ReadinessProbe};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use serde_json::json;
@@ -136,23 +136,30 @@ impl Application {
         let readiness = readiness_probe(registry, keys, &config.kafka.brokers, &topic)?;
         let metrics = platform::telemetry::metrics_handle();
 
-        let server = HttpServer::new(move || {
+        let http = config.http.clone();
+        let rate_limit = platform::http::RateLimit::new(RouteClass::Commands, http.rate_limit);
+        let options = platform::http::ServerOptions {
+            workers: None,
+            shutdown_timeout: Duration::from_secs(10),
+            head_timeout: http.head_timeout,
+        };
+        let server = platform::http::serve(listener, options, move || {
             App::new()
+                .wrap(rate_limit.clone())
                 .wrap(middleware::from_fn(platform::http::authenticate))
                 .wrap(platform::http::json_errors())
+                .wrap(platform::http::cors(&http.cors_allowed_origins))
+                .wrap(platform::http::RequestLimits::new(&http))
                 .wrap(middleware::from_fn(platform::http::request_context))
+                .wrap(platform::http::ResponsePolicy)
                 .app_data(access.clone())
                 .app_data(service.clone())
                 .configure(|config| {
                     platform::http::operational_routes(config, readiness.clone(), metrics.clone())
                 })
-                .route("/openapi.json", web::get().to(openapi::document))
+                .service(platform::http::endpoint("/openapi.json").get(openapi::document))
                 .configure(routes::configure::<Task>)
-        })
-        .disable_signals()
-        .shutdown_timeout(10)
-        .listen(listener)?
-        .run();
+        })?;
 
         Ok(Self {
             url,

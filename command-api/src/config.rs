@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use platform::auth::AuthSettings;
-use platform::config::{ConfigError, KafkaSettings, env_or, env_parse};
+use platform::config::{ConfigError, HttpSettings, KafkaSettings, RouteClass, env_or, env_parse};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -38,6 +38,9 @@ pub struct Config {
     pub schema_registry_url: Option<String>,
     /// `AUTH_*`: how callers are authenticated (see `platform::auth`).
     pub auth: AuthSettings,
+    /// Body and head timeouts, CORS and the commands rate limit
+    /// (`RATE_LIMIT_COMMANDS_PER_SECOND`, `RATE_LIMIT_COMMANDS_BURST`).
+    pub http: HttpSettings,
 }
 
 impl Config {
@@ -59,6 +62,7 @@ impl Config {
             replication: env_parse("EVENTS_TOPIC_REPLICATION", "1")?,
             schema_registry_url: schema_registry_url()?,
             auth: AuthSettings::from_env()?,
+            http: HttpSettings::from_env(RouteClass::Commands)?,
         })
     }
 }

@@ -3,6 +3,10 @@
 
 use std::str::FromStr;
 
+mod http;
+
+pub use http::{HttpSettings, RateLimitSettings, RouteClass};
+
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {variable}={value:?}: {reason}")]
 pub struct ConfigError {

@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     MalformedJson,
+    /// The request is not valid HTTP/1.1 (request line, headers or framing).
+    MalformedRequest,
     InvalidField,
     InvalidHeader,
     InvalidParameter,
@@ -19,6 +21,14 @@ pub enum ErrorCode {
     MethodNotAllowed,
     UnsupportedMediaType,
     PayloadTooLarge,
+    /// The request head or body did not arrive in time.
+    RequestTimeout,
+    /// Too many request headers, or too many header bytes.
+    HeadersTooLarge,
+    /// A CORS preflight from an origin, or for a method or headers, that is not allowed.
+    CorsRefused,
+    /// The tenant sent more requests of a route class than its limit allows.
+    RateLimited,
     VersionMismatch,
     IdempotencyKeyReused,
     PartitionUnavailable,
@@ -36,7 +46,7 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         use ErrorCode::*;
         match self {
-            MalformedJson | InvalidField | InvalidHeader | InvalidParameter => {
+            MalformedJson | MalformedRequest | InvalidField | InvalidHeader | InvalidParameter => {
                 StatusCode::BAD_REQUEST
             }
             Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -45,6 +55,10 @@ impl ErrorCode {
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            CorsRefused => StatusCode::FORBIDDEN,
+            RateLimited => StatusCode::TOO_MANY_REQUESTS,
             VersionMismatch => StatusCode::PRECONDITION_FAILED,
             IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             PartitionUnavailable | KafkaUnavailable | DatabaseUnavailable => {
@@ -61,6 +75,7 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             MalformedJson => "malformed_json",
+            MalformedRequest => "malformed_request",
             InvalidField => "invalid_field",
             InvalidHeader => "invalid_header",
             InvalidParameter => "invalid_parameter",
@@ -71,6 +86,10 @@ impl ErrorCode {
             MethodNotAllowed => "method_not_allowed",
             UnsupportedMediaType => "unsupported_media_type",
             PayloadTooLarge => "payload_too_large",
+            RequestTimeout => "request_timeout",
+            HeadersTooLarge => "headers_too_large",
+            CorsRefused => "cors_refused",
+            RateLimited => "rate_limited",
             VersionMismatch => "version_mismatch",
             IdempotencyKeyReused => "idempotency_key_reused",
             PartitionUnavailable => "partition_unavailable",
@@ -78,6 +97,25 @@ impl ErrorCode {
             DatabaseUnavailable => "database_unavailable",
             Internal => "internal",
             Domain { code, .. } => code,
+        }
+    }
+
+    /// The code of an error response that something other than our handlers
+    /// produced with only a status (the framework's router and extractors,
+    /// middleware): the closest code of this table. The response keeps its
+    /// own status.
+    pub fn for_status(status: StatusCode) -> Self {
+        use ErrorCode::*;
+        match status.as_u16() {
+            404 => RouteNotFound,
+            405 => MethodNotAllowed,
+            408 => RequestTimeout,
+            413 => PayloadTooLarge,
+            415 => UnsupportedMediaType,
+            429 => RateLimited,
+            431 => HeadersTooLarge,
+            400..=499 => InvalidParameter,
+            _ => Internal,
         }
     }
 }

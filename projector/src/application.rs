@@ -2,8 +2,9 @@
 //! projection version), and the HTTP server.
 
 use std::future::Future;
+use std::time::Duration;
 
-use actix_web::{App, HttpServer, middleware};
+use actix_web::{App, middleware};
 use platform::config::ConfigError;
 
 use crate::config::Config;
@@ -48,27 +49,31 @@ impl Application {
         let pool = platform::postgres::connect(&config.database_url, 2).await?;
         crate::migrations::run(&pool).await?;
 
+        let http_settings = config.http.clone();
         let supervisor = Supervisor::start(config, port, pool.clone()).await?;
         let projections = Projections {
             shared: supervisor.shared(),
             pool,
         };
-        let server = HttpServer::new(move || {
+        let options = platform::http::ServerOptions {
+            workers: Some(1),
+            shutdown_timeout: Duration::from_secs(5),
+            head_timeout: http_settings.head_timeout,
+        };
+        let server = platform::http::serve(listener, options, move || {
             App::new()
                 .wrap(middleware::from_fn(platform::http::authenticate))
                 .wrap(platform::http::json_errors())
+                .wrap(platform::http::cors(&http_settings.cors_allowed_origins))
+                .wrap(platform::http::RequestLimits::new(&http_settings))
                 .wrap(middleware::from_fn(platform::http::request_context))
+                .wrap(platform::http::ResponsePolicy)
                 .app_data(access.clone())
                 .configure(|config| {
                     platform::http::liveness_and_metrics_routes(config, metrics.clone())
                 })
                 .configure(|config| http::configure(config, projections.clone()))
-        })
-        .workers(1)
-        .disable_signals()
-        .shutdown_timeout(5)
-        .listen(listener)?
-        .run();
+        })?;
         Ok(Self {
             port,
             server,

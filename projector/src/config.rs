@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use platform::auth::AuthSettings;
-use platform::config::{ConfigError, KafkaSettings, database_url, env_or, env_parse};
+use platform::config::{
+    ConfigError, HttpSettings, KafkaSettings, RouteClass, database_url, env_or, env_parse,
+};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -30,6 +32,9 @@ pub struct Config {
     pub switch_max_lag: i64,
     /// `AUTH_*`: how callers of the HTTP endpoints are authenticated (see `platform::auth`).
     pub auth: AuthSettings,
+    /// Body and head timeouts and CORS of the operational endpoints (never
+    /// rate limited).
+    pub http: HttpSettings,
 }
 
 /// How a worker cuts the stream into transactions.
@@ -67,6 +72,7 @@ impl Config {
             replication: env_parse("EVENTS_TOPIC_REPLICATION", "1")?,
             switch_max_lag: env_parse("PROJECTOR_SWITCH_MAX_LAG", "1000")?,
             auth: AuthSettings::from_env()?,
+            http: HttpSettings::from_env(RouteClass::Operations)?,
         };
         if config.batch.max_records == 0 {
             return Err(ConfigError {

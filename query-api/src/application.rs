@@ -2,10 +2,11 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
-use actix_web::{App, HttpServer, middleware, web};
+use actix_web::{App, middleware, web};
 use futures::FutureExt;
-use platform::config::ConfigError;
+use platform::config::{ConfigError, RouteClass};
 use platform::http::{Readiness, ReadinessProbe};
 use serde_json::json;
 
@@ -60,24 +61,31 @@ impl Application {
             topic: config.topic.clone(),
         });
         let readiness = readiness_probe(pool, watcher);
-        let server = HttpServer::new(move || {
+        let http_settings = config.http.clone();
+        let rate_limit =
+            platform::http::RateLimit::new(RouteClass::Queries, http_settings.rate_limit);
+        let options = platform::http::ServerOptions {
+            workers: Some(config.workers.max(1)),
+            shutdown_timeout: Duration::from_secs(10),
+            head_timeout: http_settings.head_timeout,
+        };
+        let server = platform::http::serve(listener, options, move || {
             App::new()
+                .wrap(rate_limit.clone())
                 .wrap(middleware::from_fn(platform::http::authenticate))
                 .wrap(platform::http::json_errors())
                 .wrap(middleware::from_fn(http::observe))
+                .wrap(platform::http::cors(&http_settings.cors_allowed_origins))
+                .wrap(platform::http::RequestLimits::new(&http_settings))
                 .wrap(middleware::from_fn(platform::http::request_context))
+                .wrap(platform::http::ResponsePolicy)
                 .app_data(access.clone())
                 .app_data(state.clone())
                 .configure(|config| {
                     platform::http::operational_routes(config, readiness.clone(), metrics.clone())
                 })
                 .configure(http::configure)
-        })
-        .workers(config.workers.max(1))
-        .disable_signals()
-        .shutdown_timeout(10)
-        .listen(listener)?
-        .run();
+        })?;
         Ok(Self { port, server })
     }
 

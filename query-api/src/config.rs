@@ -6,7 +6,9 @@ use std::time::Duration;
 use events::Aggregate;
 use events::task::Task;
 use platform::auth::AuthSettings;
-use platform::config::{ConfigError, KafkaSettings, database_url, env_parse};
+use platform::config::{
+    ConfigError, HttpSettings, KafkaSettings, RouteClass, database_url, env_parse,
+};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -26,6 +28,9 @@ pub struct Config {
     pub consistency: ConsistencySettings,
     /// `AUTH_*`: how callers are authenticated (see `platform::auth`).
     pub auth: AuthSettings,
+    /// Body and head timeouts, CORS and the queries rate limit
+    /// (`RATE_LIMIT_QUERIES_PER_SECOND`, `RATE_LIMIT_QUERIES_BURST`).
+    pub http: HttpSettings,
 }
 
 /// How long a read with a position token may wait for the projection.
@@ -68,6 +73,7 @@ impl Config {
             workers: env_parse("QUERY_API_WORKERS", "2")?,
             consistency,
             auth: AuthSettings::from_env()?,
+            http: HttpSettings::from_env(RouteClass::Queries)?,
         })
     }
 }

@@ -27,6 +27,7 @@ pub fn config(env: &TestEnv) -> command_api::Config {
         replication: 1,
         schema_registry_url: None,
         auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
     }
 }
 
@@ -100,6 +101,8 @@ impl ChildProcess {
             .env("COMMAND_TIMEOUT_MS", "20000")
             .env("AUTH_MODE", "jwt")
             .env("AUTH_HS256_SECRET", crate::auth::TEST_SECRET)
+            // Tests send far more than a tenant would.
+            .env("RATE_LIMIT_COMMANDS_PER_SECOND", "0")
             // scripts/test.sh exports the local registry's URL for the
             // schema registry tests; the other tests keep plain JSON values.
             .env_remove("SCHEMA_REGISTRY_URL")

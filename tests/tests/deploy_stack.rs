@@ -528,7 +528,9 @@ fn prometheus_scrapes_every_service() {
                         ours.name, ours.name
                     ));
                 }
-                if !routes.contains(&format!(".route(\"{path}\"")) {
+                let served = routes.contains(&format!(".route(\"{path}\""))
+                    || routes.contains(&format!("endpoint(\"{path}\")"));
+                if !served {
                     errors.push(format!(
                         "{} is scraped at {path}, which platform does not serve",
                         ours.name

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use events::{Aggregate, CommandParseError, CommandParseErrorKind};
-use platform::http::read_json_body;
+use platform::http::{endpoint, read_json_body};
 use platform::{ApiError, ErrorCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -14,11 +14,8 @@ use crate::service::{CommandService, Submission};
 pub fn configure<A: Aggregate>(config: &mut web::ServiceConfig) {
     let collection = format!("/v1/{}", A::TOPIC_NAME);
     config
-        .route(&collection, web::post().to(create::<A>))
-        .route(
-            &format!("{collection}/{{id}}/{{command}}"),
-            web::post().to(command::<A>),
-        );
+        .service(endpoint(&collection).post(create::<A>))
+        .service(endpoint(&format!("{collection}/{{id}}/{{command}}")).post(command::<A>));
 }
 
 async fn create<A: Aggregate>(

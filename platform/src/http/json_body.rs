@@ -5,11 +5,14 @@ use actix_web::{HttpRequest, web};
 use futures::StreamExt;
 use serde_json::{Value, json};
 
+use super::is_deadline_error;
 use crate::error::{ApiError, ErrorCode};
 
 /// Reads a JSON request body under the error contract: an empty body is
 /// `null` (commands without fields need no body), a non-empty one must be
-/// `application/json` (415), at most `limit` bytes (413) and well-formed (400).
+/// `application/json` (415), at most `limit` bytes (413), well-formed (400)
+/// and there before the body deadline of [`RequestLimits`](super::RequestLimits)
+/// (408).
 pub async fn read_json_body(
     request: &HttpRequest,
     mut payload: web::Payload,
@@ -34,6 +37,9 @@ pub async fn read_json_body(
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|error| {
+            if is_deadline_error(&error) {
+                return ApiError::new(ErrorCode::RequestTimeout, error.to_string());
+            }
             ApiError::new(
                 ErrorCode::MalformedJson,
                 format!("could not read the body: {error}"),

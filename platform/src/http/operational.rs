@@ -6,6 +6,8 @@ use actix_web::{HttpResponse, web};
 use metrics_exporter_prometheus::PrometheusHandle;
 use serde_json::{Value, json};
 
+use super::endpoint;
+
 /// What `/readyz` reports. `ready == false` answers 503.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Readiness {
@@ -24,7 +26,7 @@ pub fn operational_routes(
 ) {
     config
         .app_data(web::Data::new(readiness))
-        .route("/readyz", web::get().to(readyz));
+        .service(endpoint("/readyz").get(readyz));
     liveness_and_metrics_routes(config, metrics);
 }
 
@@ -33,8 +35,8 @@ pub fn operational_routes(
 pub fn liveness_and_metrics_routes(config: &mut web::ServiceConfig, metrics: PrometheusHandle) {
     config
         .app_data(web::Data::new(metrics))
-        .route("/healthz", web::get().to(healthz))
-        .route("/metrics", web::get().to(render_metrics));
+        .service(endpoint("/healthz").get(healthz))
+        .service(endpoint("/metrics").get(render_metrics));
 }
 
 async fn healthz() -> HttpResponse {

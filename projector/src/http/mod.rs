@@ -9,6 +9,7 @@ mod readiness;
 use std::sync::Arc;
 
 use actix_web::web;
+use platform::http::endpoint;
 use sqlx::PgPool;
 
 use crate::supervisor::Shared;
@@ -23,6 +24,6 @@ pub struct Projections {
 pub fn configure(config: &mut web::ServiceConfig, projections: Projections) {
     config
         .app_data(web::Data::new(projections))
-        .route("/readyz", web::get().to(readiness::readyz))
-        .route("/v1/projections", web::get().to(projections::list));
+        .service(endpoint("/readyz").get(readiness::readyz))
+        .service(endpoint("/v1/projections").get(projections::list));
 }

@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, web};
+use platform::http::endpoint;
 use platform::{ApiError, ErrorCode};
 use sqlx::PgPool;
 
@@ -37,11 +38,11 @@ pub struct AppState {
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
-        .route("/v1/tasks", web::get().to(tasks::list))
-        .route("/v1/tasks/{id}", web::get().to(tasks::get))
-        .route("/v1/tasks/{id}/history", web::get().to(history::list))
-        .route("/v1/stats/tasks", web::get().to(stats::get))
-        .route("/openapi.json", web::get().to(openapi::document));
+        .service(endpoint("/v1/tasks").get(tasks::list))
+        .service(endpoint("/v1/tasks/{id}").get(tasks::get))
+        .service(endpoint("/v1/tasks/{id}/history").get(history::list))
+        .service(endpoint("/v1/stats/tasks").get(stats::get))
+        .service(endpoint("/openapi.json").get(openapi::document));
 }
 
 impl AppState {

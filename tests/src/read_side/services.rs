@@ -33,6 +33,7 @@ pub fn projector_config(env: &TestEnv, database: &TestDatabase) -> projector::Co
         replication: 1,
         switch_max_lag: 1000,
         auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
     }
 }
 
@@ -46,6 +47,7 @@ pub fn query_api_config(env: &TestEnv, database: &TestDatabase) -> query_api::Co
         workers: 2,
         consistency: query_api::config::ConsistencySettings::default(),
         auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
     }
 }
 
