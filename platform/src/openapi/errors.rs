@@ -84,6 +84,13 @@ pub(super) fn shared_responses() -> Map<String, Value> {
             ),
         ),
         (
+            "HeadersTooLarge",
+            error_response(
+                "Too many request headers, or too many header bytes.",
+                &["headers_too_large"],
+            ),
+        ),
+        (
             "RequestTimeout",
             error_response(
                 "The body did not arrive within the body read timeout (`HTTP_BODY_TIMEOUT_MS`).",
@@ -142,13 +149,14 @@ fn reference(name: &str) -> Value {
 }
 
 /// What every protected operation can answer before its handler runs:
-/// 401, 403, 405 and 429.
+/// 401, 403, 405, 429 and 431.
 pub fn guard_refusals() -> Vec<(&'static str, Value)> {
     vec![
         ("401", reference("Unauthenticated")),
         ("403", reference("Forbidden")),
         ("405", reference("MethodNotAllowed")),
         ("429", reference("RateLimited")),
+        ("431", reference("HeadersTooLarge")),
     ]
 }
 

@@ -12,29 +12,39 @@ use serde_json::{Value, json};
 /// Unicode control characters (category Cc): U+0000–U+001F and U+007F–U+009F.
 const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
 
-/// What Rust's `str::trim` removes (Unicode White_Space), less the control
-/// characters among them, which single-line text refuses anyway.
+/// What Rust's `str::trim` removes (Unicode White_Space) that is not a
+/// control character.
 const SPACE: &str = r"\u0020\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
 
-/// Any value without control characters: what every query parameter and
-/// free-form header must be.
+/// The control characters multi-line text allows: tab, line feed, carriage
+/// return. Around single-line text they are trimmed away like spaces.
+const LINE_BREAKS: &str = r"\t\n\r";
+
+/// Any value without control characters: what every query parameter must be.
 pub fn no_control_characters_pattern() -> String {
     format!("^[^{CONTROL}]*$")
 }
 
-/// Single-line text (titles, assignees, tags): no control character at all,
-/// trimmed by the service, and 1 to `max_chars` characters after trimming,
-/// i.e. it holds a non-space character. The length after trimming is in the
-/// pattern itself, because JSON Schema's `maxLength` counts the spaces the
-/// service trims away.
+/// Single-line text in a body (titles, assignees, tags): trimmed by the
+/// service, then 1 to `max_chars` characters without any control
+/// character; tabs and line breaks may only be among what is trimmed. The
+/// length after trimming is in the pattern itself, because JSON Schema's
+/// `maxLength` counts what the service trims away.
 pub fn single_line_pattern(max_chars: usize) -> String {
-    format!("^[{SPACE}]*{}[{SPACE}]*$", trimmed_content(max_chars))
+    let edge = format!("[{SPACE}{LINE_BREAKS}]");
+    format!("^{edge}*{}{edge}*$", trimmed_content(max_chars))
 }
 
-/// Like [`single_line_pattern`], but blank (the same as absent for a query
-/// parameter) fits too.
-pub fn optional_single_line_pattern(max_chars: usize) -> String {
-    format!("^[{SPACE}]*(?:{})?[{SPACE}]*$", trimmed_content(max_chars))
+/// Single-line text in a query parameter: no control character anywhere
+/// (the query API refuses them before trimming), 1 to `max_chars`
+/// characters after trimming; `blank_allowed` when blank is the same as
+/// absent.
+pub fn parameter_text_pattern(max_chars: usize, blank_allowed: bool) -> String {
+    let optional = if blank_allowed { "?" } else { "" };
+    format!(
+        "^[{SPACE}]*(?:{}){optional}[{SPACE}]*$",
+        trimmed_content(max_chars)
+    )
 }
 
 /// Only spaces the service trims away, or nothing.
@@ -55,8 +65,9 @@ pub fn single_line(max_chars: usize, what: &str) -> Value {
         "type": "string",
         "pattern": single_line_pattern(max_chars),
         "description": format!(
-            "{what}: single-line text, trimmed, 1 to {max_chars} characters after trimming (Unicode scalar values). \
-             Control characters (U+0000-U+001F, U+007F-U+009F, tabs and line breaks included) are refused with 400 invalid_field."
+            "{what}: single-line text, trimmed (spaces, tabs and line breaks around it), then 1 to {max_chars} characters \
+             (Unicode scalar values) without control characters (U+0000-U+001F, U+007F-U+009F, tabs and line breaks included); \
+             else 400 invalid_field."
         )
     })
 }
@@ -97,11 +108,13 @@ mod tests {
             "\u{3000}a b\u{a0}",
             "é😀",
             "a\u{2028}b",
+            "\ta\r\n",
         ] {
             assert!(accepts(&title, good), "{good:?}");
         }
         for bad in [
-            "", " ", "\u{3000}", "abcdef", "a\tb", "a\n", "\u{0}", "a\u{7f}", "a\u{85}b", "\u{9f}",
+            "", " ", "\u{3000}", "\n", "abcdef", "a\tb", "a\u{b}", "\u{0}", "a\u{7f}", "a\u{85}b",
+            "a\u{85}", "\u{9f}",
         ] {
             assert!(!accepts(&title, bad), "{bad:?}");
         }
@@ -125,14 +138,17 @@ mod tests {
     }
 
     #[test]
-    fn optional_single_line_text_may_be_blank() {
-        let schema = json!({ "type": "string", "pattern": optional_single_line_pattern(3) });
+    fn parameter_text_has_no_control_character_and_may_be_blank() {
+        let optional = json!({ "type": "string", "pattern": parameter_text_pattern(3, true) });
         for good in ["", "  ", "abc", " abc "] {
-            assert!(accepts(&schema, good), "{good:?}");
+            assert!(accepts(&optional, good), "{good:?}");
         }
-        for bad in ["abcd", "\t", "a\u{0}"] {
-            assert!(!accepts(&schema, bad), "{bad:?}");
+        for bad in ["abcd", "\t", "a\n", "a\u{0}"] {
+            assert!(!accepts(&optional, bad), "{bad:?}");
         }
+        let required = json!({ "type": "string", "pattern": parameter_text_pattern(3, false) });
+        assert!(accepts(&required, " a "));
+        assert!(!accepts(&required, " "));
     }
 
     #[test]

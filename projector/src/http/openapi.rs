@@ -146,7 +146,8 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
         "responses": {
             "200": readiness("Ready, or degraded: events are parked", &["ready", "degraded"]),
             "503": readiness("Not ready", &["not_ready"]),
-            "405": { "$ref": "#/components/responses/MethodNotAllowed" }
+            "405": { "$ref": "#/components/responses/MethodNotAllowed" },
+            "431": { "$ref": "#/components/responses/HeadersTooLarge" }
         }
     } });
     json!({

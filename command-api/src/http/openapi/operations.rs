@@ -57,12 +57,13 @@ pub fn responses(success: &str, conflicts: &[&str]) -> Value {
         (
             "400",
             error_response(
-                "The request itself is wrong: malformed_json (not JSON, or a lone surrogate), invalid_field (details.field names the field: missing, unknown, wrongly typed, or breaking its text rule), invalid_header (details.header), invalid_parameter (the id).",
+                "The request itself is wrong: malformed_json (not JSON, or a lone surrogate), invalid_field (details.field names the field: missing, unknown, wrongly typed, or breaking its text rule), invalid_header (details.header), invalid_parameter (the id), malformed_request (not valid HTTP/1.1, e.g. a bad Content-Length).",
                 &[
                     "malformed_json",
                     "invalid_field",
                     "invalid_header",
                     "invalid_parameter",
+                    "malformed_request",
                 ],
             ),
         ),

@@ -41,8 +41,8 @@ fn responses(success: Value, not_found: bool) -> Value {
     let mut responses = Map::new();
     responses.insert("200".into(), success);
     responses.insert("400".into(), error_response(
-        "Invalid, unknown or repeated parameter (details.parameter), a control character in a parameter, an invalid header (details.header, e.g. X-Tenant-Id or X-Consistency-Token), or a consistency token for another topic, a partition the topic lacks or an offset beyond the partition's end.",
-        &["invalid_parameter", "invalid_header"],
+        "Invalid, unknown or repeated parameter (details.parameter), a control character in a parameter, an invalid header (details.header, e.g. X-Tenant-Id or X-Consistency-Token), or a consistency token for another topic, a partition the topic lacks or an offset beyond the partition's end; malformed_request when the request is not valid HTTP/1.1.",
+        &["invalid_parameter", "invalid_header", "malformed_request"],
     ));
     if not_found {
         let mut response = error_response(

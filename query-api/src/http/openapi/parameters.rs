@@ -4,7 +4,7 @@
 //! unknown or repeated parameters are 400 too.
 
 use events::task::{Priority, TaskStatus, rules};
-use platform::openapi::text::{blank_pattern, optional_single_line_pattern, single_line_pattern};
+use platform::openapi::text::{blank_pattern, parameter_text_pattern};
 use serde_json::{Value, json};
 
 use crate::http::tasks::MAX_QUERY_CHARS;
@@ -22,7 +22,7 @@ fn list_of(values: &[&str]) -> Value {
 /// Text of at most `max_chars` characters after trimming, none of them a
 /// control character; blank is the same as absent.
 fn bounded_text(max_chars: usize) -> Value {
-    json!({ "type": "string", "pattern": optional_single_line_pattern(max_chars) })
+    json!({ "type": "string", "pattern": parameter_text_pattern(max_chars, true) })
 }
 
 pub fn task_id() -> Value {
@@ -118,7 +118,7 @@ pub fn list_filters() -> Vec<Value> {
         parameter(
             "tag",
             "query",
-            json!({ "type": "string", "pattern": single_line_pattern(rules::TAG_MAX_CHARS) }),
+            json!({ "type": "string", "pattern": parameter_text_pattern(rules::TAG_MAX_CHARS, false) }),
             &format!(
                 "Tasks carrying the tag; repeat it (at most {}) for tasks carrying every one of them. Each is 1 to {} characters after trimming.",
                 rules::MAX_TAGS,
@@ -175,6 +175,6 @@ fn date() -> Value {
 /// or digit; the pattern asks for an ASCII one, which portable regular
 /// expressions can name (see docs/api-contract.md).
 fn title_query() -> Value {
-    json!({ "type": "string", "pattern": optional_single_line_pattern(MAX_QUERY_CHARS),
+    json!({ "type": "string", "pattern": parameter_text_pattern(MAX_QUERY_CHARS, true),
             "anyOf": [{ "pattern": blank_pattern() }, { "pattern": "[0-9A-Za-z]" }] })
 }
