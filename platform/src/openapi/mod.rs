@@ -6,11 +6,13 @@
 
 mod components;
 mod errors;
+mod identity;
 mod operational;
 mod security;
 pub mod text;
 
 pub use components::components;
 pub use errors::{body_refusals, error_response, guard_refusals};
+pub use identity::{actor_header, tenant_header};
 pub use operational::{liveness_path, metrics_path, openapi_path, readiness_path};
 pub use security::{BEARER_AUTH, OPEN, requires};

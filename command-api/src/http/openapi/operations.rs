@@ -1,7 +1,9 @@
 //! The command operations: their headers and path parameter, and every
 //! status each one can answer with the error codes it carries.
 
-use platform::openapi::{body_refusals, error_response, guard_refusals};
+use platform::openapi::{
+    actor_header, body_refusals, error_response, guard_refusals, tenant_header,
+};
 use serde_json::{Map, Value, json};
 
 /// Visible ASCII (what `RequestContext` accepts), trimmed by the service:
@@ -28,10 +30,8 @@ pub fn parameters(with_id: bool) -> Value {
             "1-255 visible ASCII characters. Makes retries safe: a retry returns the first answer (with `Idempotent-Replayed: true`) and appends nothing, also after restarts and failovers. A key belongs to the tenant: the same key with another command, on any of its tasks, is 422 idempotency_key_reused. An empty value is the same as none."),
         header("If-Match", json!({ "type": "string", "pattern": r#"^[\t ]*(?:\*|(?:W/)?(?:"\+?[0-9]{1,19}"|\+?[0-9]{1,19}))?[\t ]*$"#, "examples": ["\"3\""] }),
             "The version the command expects, as an entity tag (`\"3\"`, `W/\"3\"`, or a bare 3); `*` or none expects nothing in particular. A stale one is 412 version_mismatch and appends nothing. On a create, `\"0\"` asserts that the task does not exist yet."),
-        header("X-Tenant-Id", json!({ "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }),
-            "Optional: the tenant is the token's. When sent it must equal the token's tenant, else 403 forbidden; a value outside the pattern is 400 invalid_header."),
-        header("X-Actor", json!({ "type": "string", "pattern": visible_ascii(200) }),
-            "Optional: the actor of the events is the token's `sub`. When sent it must equal `sub`, else 403 forbidden."),
+        tenant_header("the task and its events"),
+        actor_header(),
         header("X-Correlation-Id", json!({ "type": "string", "pattern": r"^[\t -~]*$" }),
             "Visible ASCII; goes into the events' envelope. Defaults to the request id."),
         header("X-Request-Id", json!({ "type": "string" }),

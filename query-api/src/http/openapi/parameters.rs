@@ -4,6 +4,7 @@
 //! unknown or repeated parameters are 400 too.
 
 use events::task::{Priority, TaskStatus, rules};
+use platform::openapi::tenant_header;
 use platform::openapi::text::{blank_pattern, parameter_text_pattern};
 use serde_json::{Value, json};
 
@@ -37,17 +38,18 @@ pub fn task_id() -> Value {
 /// The consistency and tenant parameters every read takes.
 pub fn common() -> Vec<Value> {
     let token = || {
-        json!({ "type": "string", "pattern": "^ *[^\\u0000-\\u001F\\u007F-\\u009F]+:[0-9]+:[0-9]+ *$",
+        json!({ "type": "string", "pattern": "^(?: *[^\\u0000-\\u001F\\u007F-\\u009F]+:[0-9]+:[0-9]+ *)?$",
                 "description": "Opaque: pass exactly the `position` a command answered. Today it reads topic:partition:offset." })
     };
-    let timeout = || json!({ "type": "integer", "minimum": 0, "maximum": u64::MAX });
+    // Blank is the same as absent (an empty header, `consistency_timeout_ms=`).
+    let timeout = || {
+        json!({ "anyOf": [
+            { "type": "integer", "minimum": 0, "maximum": u64::MAX },
+            { "type": "string", "pattern": blank_pattern() }
+        ] })
+    };
     vec![
-        parameter(
-            "X-Tenant-Id",
-            "header",
-            json!({ "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" }),
-            "Optional: the data read is the token's tenant's. When sent it must equal the token's tenant, else 403 forbidden; a value outside the pattern is 400 invalid_header.",
-        ),
+        tenant_header("the data read"),
         parameter(
             "X-Consistency-Token",
             "header",
