@@ -78,9 +78,9 @@ fn collect_schema_objects(value: &Value, at: String, schemas: &mut Vec<String>) 
         Value::Object(fields) => {
             for (key, child) in fields {
                 let child_at = format!("{at}/{}", escape(key));
-                if key == "schema" && child.is_object() {
-                    schemas.push(child_at);
-                } else if at == "/components/schemas" {
+                let is_schema =
+                    (key == "schema" && child.is_object()) || at == "/components/schemas";
+                if is_schema {
                     schemas.push(child_at);
                 } else {
                     collect_schema_objects(child, child_at, schemas);
