@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the workspace's tests against the local Kafka broker and PostgreSQL
-# (started by scripts/infra.sh if needed). Extra arguments go to cargo test:
+# (started by scripts/infra.sh if needed), with schemathesis installed for the
+# contract tests (scripts/schemathesis.sh). Extra arguments go to cargo test:
 #   scripts/test.sh -p projector -- --nocapture
 set -euo pipefail
 
@@ -9,4 +10,7 @@ cd "$ROOT"
 
 scripts/infra.sh up
 eval "$(scripts/infra.sh env)"
+# The contract tests (tests/tests/schemathesis.rs) run this fuzzer.
+SCHEMATHESIS=$(scripts/schemathesis.sh)
+export SCHEMATHESIS
 exec cargo test --workspace "$@"

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod kafka;
+pub mod openapi;
 pub mod partitioner;
 pub mod position;
 pub mod postgres;

@@ -5,9 +5,11 @@
 //! `validate_envelope` checks an envelope *and* its `data` against the schema of its
 //! (`event_type`, `schema_version`). `registry_schema` composes, per event type and
 //! version, the schema a schema registry holds for the record value (the envelope).
+//! `openapi` checks the services' OpenAPI 3.1 documents against the official schema.
 
 mod catalog;
 mod error;
+pub mod openapi;
 mod registry_schema;
 mod validate;
 

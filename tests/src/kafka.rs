@@ -43,21 +43,64 @@ impl ReadRecord {
 
 /// Every committed record of the topic, in partition then offset order.
 pub fn read_all(brokers: &str, topic: &str) -> Vec<ReadRecord> {
-    let consumer: BaseConsumer<ReaderContext> = platform::kafka::client_config(brokers)
-        .set("group.id", "tests.reader")
-        .set("enable.auto.commit", "false")
-        .set("isolation.level", "read_committed")
-        .set("enable.partition.eof", "true")
-        .create_with_context(ReaderContext)
-        .expect("reader consumer");
-    let metadata = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .expect("topic metadata");
-    let partitions = metadata.topics()[0].partitions().len() as i32;
+    read_from(brokers, topic, &[])
+}
+
+/// The end offset (high watermark) of each partition, by partition number.
+/// Records count as soon as they are written, committed or not, and so do
+/// transaction markers: compare them to see whether anything was written,
+/// then [`read_from`] to see whether a committed record was.
+pub fn end_offsets(brokers: &str, topic: &str) -> Vec<i64> {
+    EndOffsets::new(brokers, topic).now()
+}
+
+/// Reads end offsets again and again over one connection (a fuzz compares
+/// them around every request).
+pub struct EndOffsets {
+    consumer: BaseConsumer<ReaderContext>,
+    topic: String,
+    partitions: i32,
+}
+
+impl EndOffsets {
+    pub fn new(brokers: &str, topic: &str) -> Self {
+        // read_uncommitted: its end offsets are the high watermarks. A
+        // read_committed consumer gets the last stable offset instead, which
+        // moves only when a commit marker lands, after the producer's commit
+        // has returned, so a committed record would show up late.
+        let consumer = client(brokers, "read_uncommitted");
+        let partitions = partition_count(&consumer, topic);
+        Self {
+            consumer,
+            topic: topic.to_owned(),
+            partitions,
+        }
+    }
+
+    pub fn now(&self) -> Vec<i64> {
+        (0..self.partitions)
+            .map(|partition| {
+                self.consumer
+                    .fetch_watermarks(&self.topic, partition, Duration::from_secs(10))
+                    .map(|(_, high)| high)
+                    .expect("partition watermarks")
+            })
+            .collect()
+    }
+}
+
+/// Every committed record at or after `starts[partition]` (the beginning of
+/// partitions `starts` does not cover), in partition then offset order.
+pub fn read_from(brokers: &str, topic: &str, starts: &[i64]) -> Vec<ReadRecord> {
+    let consumer = reader(brokers);
+    let partitions = partition_count(&consumer, topic);
     let mut assignment = TopicPartitionList::new();
     for partition in 0..partitions {
+        let start = starts
+            .get(partition as usize)
+            .map_or(Offset::Beginning, |&offset| Offset::Offset(offset));
         assignment
-            .add_partition_offset(topic, partition, Offset::Beginning)
+            .add_partition_offset(topic, partition, start)
             .unwrap();
     }
     consumer.assign(&assignment).unwrap();
@@ -101,6 +144,27 @@ pub fn read_all(brokers: &str, topic: &str) -> Vec<ReadRecord> {
     }
     records.sort_by_key(|r| (r.partition, r.offset));
     records
+}
+
+fn reader(brokers: &str) -> BaseConsumer<ReaderContext> {
+    client(brokers, "read_committed")
+}
+
+fn client(brokers: &str, isolation: &str) -> BaseConsumer<ReaderContext> {
+    platform::kafka::client_config(brokers)
+        .set("group.id", "tests.reader")
+        .set("enable.auto.commit", "false")
+        .set("isolation.level", isolation)
+        .set("enable.partition.eof", "true")
+        .create_with_context(ReaderContext)
+        .expect("reader consumer")
+}
+
+fn partition_count(consumer: &BaseConsumer<ReaderContext>, topic: &str) -> i32 {
+    let metadata = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("topic metadata");
+    metadata.topics()[0].partitions().len() as i32
 }
 
 /// The envelopes of one stream, in version order.

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod command_api;
+pub mod contract;
 pub mod kafka;
 pub mod read_side;
 pub mod schema_registry;

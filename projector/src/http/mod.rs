@@ -1,8 +1,10 @@
-//! The projector's HTTP side: `/readyz` (with its degraded state), and the
-//! status of every projection version on `GET /v1/projections`. Operators
-//! act through the CLI (`projector rebuild|rollback|drop|reset|parked`),
-//! which any machine with the database and Kafka can run.
+//! The projector's HTTP side: `/readyz` (with its degraded state), the
+//! status of every projection version on `GET /v1/projections`, and their
+//! contract on `GET /openapi.json`. Operators act through the CLI
+//! (`projector rebuild|rollback|drop|reset|parked`), which any machine with
+//! the database and Kafka can run.
 
+pub mod openapi;
 mod projections;
 mod readiness;
 
@@ -25,5 +27,6 @@ pub fn configure(config: &mut web::ServiceConfig, projections: Projections) {
     config
         .app_data(web::Data::new(projections))
         .service(endpoint("/readyz").get(readiness::readyz))
-        .service(endpoint("/v1/projections").get(projections::list));
+        .service(endpoint("/v1/projections").get(projections::list))
+        .service(endpoint("/openapi.json").get(openapi::document));
 }

@@ -16,7 +16,7 @@ use crate::store::{self, database_error};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
-const MAX_QUERY_CHARS: usize = 200;
+pub const MAX_QUERY_CHARS: usize = 200;
 
 pub async fn get(
     request: HttpRequest,

@@ -1,0 +1,182 @@
+//! The query API's parameters, as `params.rs`, `tenant.rs` and
+//! `consistency/request.rs` read them: values are trimmed, an empty one is
+//! the same as none, a control character anywhere is 400 invalid_parameter,
+//! unknown or repeated parameters are 400 too.
+
+use events::task::{Priority, TaskStatus, rules};
+use platform::openapi::tenant_header;
+use platform::openapi::text::{blank_pattern, parameter_text_pattern};
+use serde_json::{Value, json};
+
+use crate::http::tasks::MAX_QUERY_CHARS;
+
+fn parameter(name: &str, location: &str, schema: Value, description: &str) -> Value {
+    json!({ "name": name, "in": location, "required": location == "path", "schema": schema, "description": description })
+}
+
+/// A comma-separated list of `values` (blanks between commas ignored).
+fn list_of(values: &[&str]) -> Value {
+    let one = format!("(?:{})", values.join("|"));
+    json!({ "type": "string", "pattern": format!("^ *{one}? *(?:, *{one}? *)*$") })
+}
+
+/// Text of at most `max_chars` characters after trimming, none of them a
+/// control character; blank is the same as absent.
+fn bounded_text(max_chars: usize) -> Value {
+    json!({ "type": "string", "pattern": parameter_text_pattern(max_chars, true) })
+}
+
+pub fn task_id() -> Value {
+    parameter(
+        "id",
+        "path",
+        json!({ "type": "string", "format": "uuid" }),
+        "The task id; anything else is 400 invalid_parameter.",
+    )
+}
+
+/// The consistency and tenant parameters every read takes.
+pub fn common() -> Vec<Value> {
+    let token = || {
+        json!({ "type": "string", "pattern": "^(?: *[^\\u0000-\\u001F\\u007F-\\u009F]+:[0-9]+:[0-9]+ *)?$",
+                "description": "Opaque: pass exactly the `position` a command answered. Today it reads topic:partition:offset." })
+    };
+    // Blank is the same as absent (an empty header, `consistency_timeout_ms=`).
+    let timeout = || {
+        json!({ "anyOf": [
+            { "type": "integer", "minimum": 0, "maximum": u64::MAX },
+            { "type": "string", "pattern": blank_pattern() }
+        ] })
+    };
+    vec![
+        tenant_header("the data read"),
+        parameter(
+            "X-Consistency-Token",
+            "header",
+            token(),
+            "Read-your-writes: the `position` the command API answered. The read waits (bounded) until the projection has applied it, then says `X-Consistency: consistent`; if the wait runs out it answers with what it has and `X-Consistency: stale`. A token that is not a position of this API's topic, names a partition the topic does not have or an offset beyond the partition's end is 400 at once (invalid_header; invalid_parameter for the query parameter).",
+        ),
+        parameter(
+            "consistency_token",
+            "query",
+            token(),
+            "Same as X-Consistency-Token, which wins when both are sent.",
+        ),
+        parameter(
+            "X-Consistency-Timeout-Ms",
+            "header",
+            timeout(),
+            "Longest wait for the token in milliseconds (default QUERY_CONSISTENCY_WAIT_MS, 2000); larger values are cut to QUERY_CONSISTENCY_MAX_WAIT_MS (10000).",
+        ),
+        parameter(
+            "consistency_timeout_ms",
+            "query",
+            timeout(),
+            "Same as X-Consistency-Timeout-Ms.",
+        ),
+    ]
+}
+
+pub fn cursor() -> Value {
+    parameter(
+        "cursor",
+        "query",
+        json!({ "type": "string", "pattern": "^ *[A-Za-z0-9_-]* *$" }),
+        "Opaque: the `next_cursor` of the previous page, with the same sort. Anything else is 400 invalid_parameter.",
+    )
+}
+
+pub fn limit() -> Value {
+    parameter(
+        "limit",
+        "query",
+        json!({ "type": "integer", "minimum": 1, "maximum": 200, "default": 50 }),
+        "Page size.",
+    )
+}
+
+pub fn list_filters() -> Vec<Value> {
+    let statuses = TaskStatus::ALL.map(TaskStatus::as_str);
+    let priorities = Priority::ALL.map(Priority::as_str);
+    vec![
+        parameter(
+            "status",
+            "query",
+            list_of(&statuses),
+            &format!("{}; comma-separated for several.", statuses.join(", ")),
+        ),
+        parameter(
+            "priority",
+            "query",
+            list_of(&priorities),
+            &format!("{}; comma-separated for several.", priorities.join(", ")),
+        ),
+        parameter(
+            "assignee",
+            "query",
+            bounded_text(rules::ASSIGNEE_MAX_CHARS),
+            "Exactly this assignee (after trimming).",
+        ),
+        parameter(
+            "tag",
+            "query",
+            json!({ "type": "string", "pattern": parameter_text_pattern(rules::TAG_MAX_CHARS, false) }),
+            &format!(
+                "Tasks carrying the tag; repeat it (at most {}) for tasks carrying every one of them. Each is 1 to {} characters after trimming.",
+                rules::MAX_TAGS,
+                rules::TAG_MAX_CHARS
+            ),
+        ),
+        parameter(
+            "due_before",
+            "query",
+            date(),
+            "Due strictly before this date.",
+        ),
+        parameter(
+            "due_after",
+            "query",
+            date(),
+            "Due strictly after this date.",
+        ),
+        parameter(
+            "q",
+            "query",
+            title_query(),
+            &format!(
+                "Title search: every word of q (runs of letters and digits) starts a word of the title, case-insensitively. At most {MAX_QUERY_CHARS} characters after trimming; it must hold a letter or a digit."
+            ),
+        ),
+        parameter(
+            "sort",
+            "query",
+            json!({ "type": "string", "enum": ["-created_at", "created_at"], "default": "-created_at" }),
+            "Newest or oldest first.",
+        ),
+    ]
+}
+
+pub fn stats_range() -> Vec<Value> {
+    vec![
+        parameter(
+            "from",
+            "query",
+            date(),
+            "First day of completions_per_day; not after `to`.",
+        ),
+        parameter("to", "query", date(), "Last day of completions_per_day."),
+    ]
+}
+
+fn date() -> Value {
+    json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
+}
+
+/// `q`: no control character, at most 200 characters after trimming, and
+/// (unless blank) a letter or a digit. The service takes any Unicode letter
+/// or digit; the pattern asks for an ASCII one, which portable regular
+/// expressions can name (see docs/api-contract.md).
+fn title_query() -> Value {
+    json!({ "type": "string", "pattern": parameter_text_pattern(MAX_QUERY_CHARS, true),
+            "anyOf": [{ "pattern": blank_pattern() }, { "pattern": "[0-9A-Za-z]" }] })
+}
