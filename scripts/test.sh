@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the workspace's tests against the local Kafka broker and PostgreSQL
 # (started by scripts/infra.sh if needed), with schemathesis installed for the
-# contract tests (scripts/schemathesis.sh). Extra arguments go to cargo test:
+# contract tests (scripts/schemathesis.sh), after the lint checks
+# (scripts/lint.sh: fmt, clippy, shellcheck). Extra arguments go to cargo test:
 #   scripts/test.sh -p projector -- --nocapture
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
+scripts/lint.sh
 scripts/infra.sh up
 eval "$(scripts/infra.sh env)"
 # The contract tests (tests/tests/schemathesis.rs) run this fuzzer.
