@@ -332,28 +332,11 @@ async fn slow_heads_slow_bodies_and_unread_bodies_cannot_hold_a_connection() {
         "an unread chunked body held the connection"
     );
 
-    // A body that arrives in time keeps the connection for the next request.
-    let mut stream = connect(url).await;
-    let body = br#"{"title":"in time"}"#;
-    let request = format!(
-        "POST /v1/tasks HTTP/1.1\r\nHost: test\r\n{}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        authorization(),
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    assert_eq!(read_answer(&mut stream).await.status, 201);
-    stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
-        .await
-        .unwrap();
-    assert_eq!(read_answer(&mut stream).await.status, 200);
-
     commands.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn oversized_and_non_json_bodies_are_json_errors() {
+async fn bodies_too_large_or_not_json_are_json_errors_and_read_bodies_keep_alive() {
     let env = TestEnv::with_partitions(1);
     let commands = command_api::InProcess::start(&env).await;
     let url = &commands.url;
@@ -373,6 +356,24 @@ async fn oversized_and_non_json_bodies_are_json_errors() {
     exchange(url, request.as_bytes())
         .await
         .assert_error(415, "unsupported_media_type");
+
+    // A body that arrives (within the default timeout) keeps the connection
+    // for the next request.
+    let mut stream = connect(url).await;
+    let body = br#"{"title":"in time"}"#;
+    let request = format!(
+        "POST /v1/tasks HTTP/1.1\r\nHost: test\r\n{}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        authorization(),
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    assert_eq!(read_answer(&mut stream).await.status, 201);
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await
+        .unwrap();
+    assert_eq!(read_answer(&mut stream).await.status, 200);
 
     commands.stop().await;
 }
@@ -604,25 +605,25 @@ async fn a_tenant_over_its_limit_gets_429_while_another_is_not_limited() {
     let client = Client::new(&commands.url);
     let as_tenant = |tenant: &'static str| [("X-Tenant-Id", tenant)];
 
-    for _ in 0..3 {
-        let reply = client
-            .post(
-                "/v1/tasks",
-                Some(json!({ "title": "t" })),
-                &as_tenant("noisy"),
-            )
-            .await;
-        assert_eq!(reply.status, 201, "{reply:?}");
-    }
-    let limited = client
-        .post(
-            "/v1/tasks",
-            Some(json!({ "title": "t" })),
-            &as_tenant("noisy"),
-        )
-        .await;
-    assert_eq!(limited.status, 429, "{limited:?}");
+    // Sent at once, so that the bucket (3, refilled once a second) cannot
+    // refill in between: at most 3 pass, plus one per second the sends took.
+    let started = Instant::now();
+    let noisy = as_tenant("noisy");
+    let replies = futures::future::join_all(
+        (0..10).map(|_| client.post("/v1/tasks", Some(json!({ "title": "t" })), &noisy)),
+    )
+    .await;
+    let passed = replies.iter().filter(|reply| reply.status == 201).count() as u64;
+    assert!(
+        passed >= 3 && passed <= 3 + started.elapsed().as_secs() + 1,
+        "{passed} passed: {replies:?}"
+    );
+    let limited = replies
+        .iter()
+        .find(|reply| reply.status == 429)
+        .unwrap_or_else(|| panic!("none limited: {replies:?}"));
     assert_eq!(limited.error_code(), "rate_limited");
+    assert!(limited.body["error"]["details"].is_object());
     let retry_after: u64 = limited.headers["retry-after"]
         .to_str()
         .unwrap()
