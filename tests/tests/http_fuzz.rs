@@ -17,7 +17,7 @@ use tests::contract::check_answer;
 use tests::kafka::{EndOffsets, read_from};
 use tests::read_side::database::TestDatabase;
 use tests::read_side::eventually;
-use tests::read_side::services::{InProcess, projector_config};
+use tests::read_side::services::{InProcess, projector_config, query_api_config};
 
 /// Cases per service: enough to reach every route with every kind of input,
 /// few enough that both fuzzes finish in well under a minute.
@@ -340,6 +340,42 @@ fn headers(
     each.prop_map(|headers| headers.into_iter().flatten().collect())
 }
 
+/// `Authorization` values: a valid token of the tests' tenant with `scope`,
+/// then one of another tenant, one without the scope, and the ways of
+/// getting it wrong. Made once and leaked: strategies hold `'static` values.
+fn authorizations(scope: &str) -> Vec<&'static str> {
+    use tests::auth::{DEFAULT_SUBJECT, DEFAULT_TENANT, bearer, now, sign, token};
+    let expired = json!({ "sub": DEFAULT_SUBJECT, "tenant_id": DEFAULT_TENANT, "scope": scope, "exp": now() - 3600 });
+    let values = vec![
+        bearer(&token(DEFAULT_TENANT, DEFAULT_SUBJECT, &[scope])),
+        // Another tenant: the tests' tasks are not found for it.
+        bearer(&token("acme", DEFAULT_SUBJECT, &[scope])),
+        bearer(&token(DEFAULT_TENANT, DEFAULT_SUBJECT, &["some:other"])),
+        bearer(&sign(expired)),
+        // alg: none
+        "Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhbm9ueW1vdXMiLCJ0ZW5hbnRfaWQiOiJkZWZhdWx0In0.".to_owned(),
+        "Bearer not.a.token".to_owned(),
+        "Basic dXNlcjpwYXNz".to_owned(),
+        "Bearer".to_owned(),
+    ];
+    values
+        .into_iter()
+        .map(|value| &*Box::leak(value.into_boxed_str()))
+        .collect()
+}
+
+/// The `Authorization` header of a fuzzed request: mostly the valid token
+/// (the first of `values`), else another of them, none, or random bytes.
+fn authorization(values: Vec<&'static str>) -> impl Strategy<Value = Option<Vec<u8>>> {
+    let valid = values[0];
+    prop_oneof![
+        12 => Just(Some(valid.as_bytes().to_vec())),
+        4 => prop::sample::select(values).prop_map(|value| Some(value.as_bytes().to_vec())),
+        1 => Just(None),
+        1 => header_bytes().prop_map(Some),
+    ]
+}
+
 const CONTENT_TYPES: [&str; 6] = [
     "application/json",
     "application/json; charset=utf-8",
@@ -353,6 +389,7 @@ const CONTENT_TYPES: [&str; 6] = [
 // the command API
 
 fn command_request(tasks: Vec<String>) -> impl Strategy<Value = Fuzzed> {
+    let authorization = authorization(authorizations(platform::auth::SCOPE_COMMANDS_WRITE));
     let mut ids = tasks;
     ids.extend([uuid::Uuid::now_v7().to_string(), "not-a-uuid".into()]);
     let mut commands: Vec<String> = events::task::TaskCommand::NAMES
@@ -384,13 +421,14 @@ fn command_request(tasks: Vec<String>) -> impl Strategy<Value = Fuzzed> {
             ],
         ),
         ("x-tenant-id", vec!["default", "acme", "bad tenant!", ""]),
-        ("x-actor", vec!["ada", ""]),
+        ("x-actor", vec!["anonymous", "ada", ""]),
         ("x-correlation-id", vec!["c-1"]),
         ("x-request-id", vec!["r-1"]),
     ]);
     let json_content = proptest::bool::weighted(0.8);
-    (method("POST"), path, headers, json_content).prop_flat_map(
-        |(method, (path, decoded_path, command), mut headers, json_content)| {
+    (method("POST"), path, headers, json_content, authorization).prop_flat_map(
+        |(method, (path, decoded_path, command), mut headers, json_content, authorization)| {
+            headers.extend(authorization.map(|value| ("authorization", value)));
             // Most bodies say what they are, so they reach the parser.
             if json_content && !headers.iter().any(|(name, _)| *name == "content-type") {
                 headers.push(("content-type", b"application/json".to_vec()));
@@ -572,16 +610,28 @@ fn query_request(tasks: Vec<String>, position: String) -> impl Strategy<Value = 
         ("content-type", CONTENT_TYPES.to_vec()),
     ]);
     let body = prop_oneof![4 => Just(None), 1 => body(&[])];
-    (method("GET"), path, query_string(position), headers, body).prop_map(
-        |(method, (path, decoded_path), query, headers, body)| Fuzzed {
-            method,
-            path,
-            decoded_path,
-            query,
-            headers,
-            body,
-        },
+    let authorization = authorization(authorizations(platform::auth::SCOPE_QUERIES_READ));
+    (
+        method("GET"),
+        path,
+        query_string(position),
+        headers,
+        body,
+        authorization,
     )
+        .prop_map(
+            |(method, (path, decoded_path), query, mut headers, body, authorization)| {
+                headers.extend(authorization.map(|value| ("authorization", value)));
+                Fuzzed {
+                    method,
+                    path,
+                    decoded_path,
+                    query,
+                    headers,
+                    body,
+                }
+            },
+        )
 }
 
 #[test]
@@ -597,7 +647,9 @@ fn the_query_api_survives_random_requests() {
             default_wait: Duration::from_millis(100),
             max_wait: Duration::from_millis(300),
         };
-        let query = InProcess::query_api_with(&env, &database, consistency).await;
+        let mut config = query_api_config(&env, &database);
+        config.consistency = consistency;
+        let query = InProcess::query_api_with(config).await;
         let client = Client::new(&commands.url);
         let mut tasks = Vec::new();
         let mut position = String::new();
@@ -616,7 +668,7 @@ fn the_query_api_survives_random_requests() {
             tasks.push(task.to_string());
         }
         // Every task is projected (its latest version readable) before the fuzz.
-        let http = reqwest::Client::new();
+        let http = tests::auth::client();
         for task in &tasks {
             let url = format!("{}/v1/tasks/{task}", query.url);
             eventually(Duration::from_secs(30), "the projection has the tasks", || {

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use platform::auth::{SCOPE_COMMANDS_WRITE, SCOPE_OPS_ADMIN, SCOPE_QUERIES_READ};
 use serde_json::{Value, json};
 use tests::TestEnv;
 use tests::command_api::{self, Client};
@@ -55,9 +56,11 @@ struct Pinned {
     history_cursor: String,
 }
 
-/// Runs schemathesis against `url`'s `/openapi.json` and fails the test
-/// with its report when any check fails.
-async fn run(service: &str, url: &str, pinned: &Pinned) {
+/// Runs schemathesis against `url`'s `/openapi.json`, with a token of the
+/// tests' tenant carrying `scope`, and fails the test with its report when
+/// any check fails.
+async fn run(service: &str, url: &str, scope: &str, pinned: &Pinned) {
+    let token = tests::auth::token(tests::auth::DEFAULT_TENANT, "schemathesis", &[scope]);
     let workdir = std::env::temp_dir().join(format!("schemathesis-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&workdir).unwrap();
     let config = repository().join("tests/schemathesis.toml");
@@ -69,6 +72,7 @@ async fn run(service: &str, url: &str, pinned: &Pinned) {
         .arg(&config)
         .arg("--no-color")
         .args(["run", &format!("{url}/openapi.json")])
+        .args(["--header", &format!("Authorization: Bearer {token}")])
         .args(["--max-examples", MAX_EXAMPLES, "--seed", &seed])
         .args(["--workers", "1", "--request-timeout", "20"])
         .args(["--generation-database", "none"])
@@ -96,7 +100,13 @@ async fn run(service: &str, url: &str, pinned: &Pinned) {
 async fn the_command_api_does_what_its_document_says() {
     let env = TestEnv::with_partitions(3);
     let api = command_api::InProcess::start(&env).await;
-    run("command API", &api.url, &Pinned::default()).await;
+    run(
+        "command API",
+        &api.url,
+        SCOPE_COMMANDS_WRITE,
+        &Pinned::default(),
+    )
+    .await;
     api.stop().await;
 }
 
@@ -108,7 +118,7 @@ async fn the_query_api_does_what_its_document_says() {
     let projector = InProcess::projector(projector_config(&env, &database)).await;
     let query = InProcess::query_api(&env, &database).await;
     let pinned = read_side_story(&commands.url, &query.url).await;
-    run("query API", &query.url, &pinned).await;
+    run("query API", &query.url, SCOPE_QUERIES_READ, &pinned).await;
     query.stop().await;
     projector.stop().await;
     commands.stop().await;
@@ -139,7 +149,7 @@ async fn read_side_story(commands: &str, query: &str) -> Pinned {
         last = reply.body;
     }
     let position = last["position"].as_str().unwrap().to_owned();
-    let http = reqwest::Client::new();
+    let http = tests::auth::client();
     let get = |path: String| {
         let request = http
             .get(format!("{query}{path}"))
@@ -186,7 +196,13 @@ async fn the_projector_does_what_its_document_says() {
     let database = TestDatabase::create().await;
     let projector = InProcess::projector(projector_config(&env, &database)).await;
     command_api::wait_ready(&projector.url).await;
-    run("projector", &projector.url, &Pinned::default()).await;
+    run(
+        "projector",
+        &projector.url,
+        SCOPE_OPS_ADMIN,
+        &Pinned::default(),
+    )
+    .await;
     projector.stop().await;
     database.drop_database().await;
 }
