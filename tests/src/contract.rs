@@ -1,16 +1,19 @@
 //! Checks an HTTP answer against a service's OpenAPI document: the error
-//! shape on every refusal, a documented status for the operation, and a body
-//! that fits the schema documented for that status (so an error code that
-//! the document does not list for it fails).
+//! shape on every refusal, a documented status for the operation, the
+//! headers documented as required for it (`Allow` on a 405, `Retry-After`
+//! on a 429 ...), and a body that fits the schema documented for that status
+//! (so an error code that the document does not list for it fails).
 
 use serde_json::Value;
 
-/// What is wrong with the answer, if anything.
+/// What is wrong with the answer, if anything. `headers` are the names of
+/// the answer's headers.
 pub fn check_answer(
     document: &Value,
     method: &str,
     path: &str,
     status: u16,
+    headers: &[String],
     body: &[u8],
 ) -> Result<(), String> {
     if status >= 500 {
@@ -44,6 +47,14 @@ pub fn check_answer(
             "{status} is not documented for {method} {template}"
         ));
     };
+    for required in required_headers(document, &pointer) {
+        if !headers
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case(&required))
+        {
+            return Err(format!("{status} without its required header {required}"));
+        }
+    }
     let Some(schema) = content_schema_pointer(document, &pointer) else {
         return Ok(());
     };
@@ -111,6 +122,29 @@ fn response_pointer(document: &Value, template: &str, method: &str, status: u16)
         }
     }
     None
+}
+
+/// The headers the response at `response` documents as required.
+fn required_headers(document: &Value, response: &str) -> Vec<String> {
+    let Some(headers) = document
+        .pointer(response)
+        .and_then(|response| response["headers"].as_object())
+    else {
+        return Vec::new();
+    };
+    headers
+        .iter()
+        .filter(|(_, header)| {
+            let header = match header["$ref"].as_str() {
+                Some(target) => document
+                    .pointer(target.trim_start_matches('#'))
+                    .unwrap_or(&Value::Null),
+                None => header,
+            };
+            header["required"] == true
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 fn content_schema_pointer(document: &Value, response: &str) -> Option<String> {

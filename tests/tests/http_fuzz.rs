@@ -97,6 +97,7 @@ impl std::fmt::Debug for Fuzzed {
 
 struct Answer {
     status: u16,
+    headers: Vec<String>,
     body: Vec<u8>,
 }
 
@@ -120,8 +121,17 @@ async fn send(http: &reqwest::Client, base: &str, request: &Fuzzed) -> Result<An
         .await
         .map_err(|error| format!("no answer: {error}"))?;
     let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .keys()
+        .map(|name| name.as_str().to_owned())
+        .collect();
     let body = response.bytes().await.map_err(|e| e.to_string())?.to_vec();
-    Ok(Answer { status, body })
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -484,6 +494,7 @@ fn the_command_api_survives_random_requests_and_refusals_append_nothing() {
             request.method,
             &request.decoded_path,
             answer.status,
+            &answer.headers,
             &answer.body,
         )
         .map_err(|problem| TestCaseError::fail(format!("{problem}\n{request:?}")))?;
@@ -709,6 +720,7 @@ fn the_query_api_survives_random_requests() {
             request.method,
             &request.decoded_path,
             answer.status,
+            &answer.headers,
             &answer.body,
         )
         .map_err(|problem| TestCaseError::fail(format!("{problem}\n{request:?}")))?;

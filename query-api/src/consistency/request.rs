@@ -56,74 +56,122 @@ impl ReadConsistency {
         settings: ConsistencySettings,
         topic: &str,
     ) -> Result<Self, ApiError> {
-        let token = value(
+        // Both forms are checked when both are sent (an invalid parameter is
+        // refused even beside a valid header); the header's is used.
+        let tokens = values(
             request,
             params,
             "X-Consistency-Token",
             TOKEN_HEADER,
             TOKEN_PARAMETER,
         )?;
-        let timeout = value(
+        let timeouts = values(
             request,
             params,
             "X-Consistency-Timeout-Ms",
             TIMEOUT_HEADER,
             TIMEOUT_PARAMETER,
         )?;
-
-        let position = match token {
-            None => None,
-            Some((text, source)) => {
-                let position: Position = text
-                    .parse()
-                    .map_err(|_| source.invalid("expected the position returned by the command API (topic:partition:offset)"))?;
-                // The watcher keeps a channel per partition: bound what a client can make it hold.
-                if position.partition >= MAX_PARTITIONS {
-                    return Err(
-                        source.invalid(&format!("partition must be below {MAX_PARTITIONS}"))
-                    );
-                }
-                if position.topic != topic {
-                    return Err(source.invalid(&format!(
-                        "the position is in topic {:?}, not {topic:?}",
-                        position.topic
-                    )));
-                }
-                Some(position)
-            }
-        };
-        let wait = match timeout {
-            None => settings.default_wait,
-            Some((text, source)) => {
-                let millis: u64 = text
-                    .parse()
-                    .map_err(|_| source.invalid("expected a whole number of milliseconds"))?;
-                // A client may ask for less than the default or more, up to the hard maximum.
-                Duration::from_millis(millis).min(settings.max_wait)
-            }
-        };
+        let mut positions = Vec::with_capacity(tokens.len());
+        for (text, source) in tokens {
+            positions.push(position(&text, &source, topic)?);
+        }
+        let mut waits = Vec::with_capacity(timeouts.len());
+        for (text, source) in timeouts {
+            let millis: u64 = text
+                .parse()
+                .map_err(|_| source.invalid("expected a whole number of milliseconds"))?;
+            // A client may ask for less than the default or more, up to the hard maximum.
+            waits.push(Duration::from_millis(millis).min(settings.max_wait));
+        }
+        let position = positions.into_iter().next();
+        let wait = waits.into_iter().next().unwrap_or(settings.default_wait);
         Ok(Self { position, wait })
     }
 }
 
-/// The header's value, else the parameter's.
-fn value(
+/// A position token as the command API issues them, for this API's topic.
+fn position(text: &str, source: &Source, topic: &str) -> Result<Position, ApiError> {
+    let position: Position = text.parse().map_err(|_| {
+        source.invalid("expected the position returned by the command API (topic:partition:offset)")
+    })?;
+    // The watcher keeps a channel per partition: bound what a client can make it hold.
+    if position.partition >= MAX_PARTITIONS {
+        return Err(source.invalid(&format!("partition must be below {MAX_PARTITIONS}")));
+    }
+    if position.topic != topic {
+        return Err(source.invalid(&format!(
+            "the position is in topic {:?}, not {topic:?}",
+            position.topic
+        )));
+    }
+    Ok(position)
+}
+
+/// The header's value, then the parameter's, each when sent and not blank.
+fn values(
     request: &HttpRequest,
     params: &Params,
     header_name: &'static str,
     header: &'static str,
     parameter: &'static str,
-) -> Result<Option<(String, Source)>, ApiError> {
+) -> Result<Vec<(String, Source)>, ApiError> {
+    let mut found = Vec::new();
     if let Some(value) = request.headers().get(header) {
         let text = value
             .to_str()
             .map_err(|_| Source::Header(header_name).invalid("must be visible ASCII"))?
             .trim();
         if !text.is_empty() {
-            return Ok(Some((text.to_owned(), Source::Header(header_name))));
+            found.push((text.to_owned(), Source::Header(header_name)));
         }
     }
-    Ok(params
-        .single(parameter)?
-        .map(|text| (text.to_owned(), Source::Parameter(parameter))))
+    if let Some(text) = params.single(parameter)? {
+        found.push((text.to_owned(), Source::Parameter(parameter)));
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn consistency(query: &str, headers: &[(&str, &str)]) -> Result<ReadConsistency, ApiError> {
+        let mut request = TestRequest::default().uri(&format!("/v1/tasks?{query}"));
+        for header in headers {
+            request = request.insert_header(*header);
+        }
+        let request = request.to_http_request();
+        let params = Params::parse(query, &[TOKEN_PARAMETER, TIMEOUT_PARAMETER])?;
+        ReadConsistency::from_request(
+            &request,
+            &params,
+            ConsistencySettings::default(),
+            "events.tasks",
+        )
+    }
+
+    #[test]
+    fn the_header_is_used_and_the_parameter_still_checked() {
+        let read = consistency(
+            "consistency_token=events.tasks:1:2&consistency_timeout_ms=5",
+            &[(TOKEN_HEADER, "events.tasks:0:7"), (TIMEOUT_HEADER, "9")],
+        )
+        .unwrap();
+        assert_eq!(read.position.unwrap().offset, 7);
+        assert_eq!(read.wait, Duration::from_millis(9));
+        for query in [
+            "consistency_timeout_ms=false",
+            "consistency_token=other:0:0",
+        ] {
+            let error = consistency(
+                query,
+                &[(TOKEN_HEADER, "events.tasks:0:7"), (TIMEOUT_HEADER, "9")],
+            )
+            .unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidParameter, "{query}");
+        }
+    }
 }
