@@ -93,7 +93,7 @@ pub(super) fn shared_responses() -> Map<String, Value> {
         (
             "RequestTimeout",
             error_response(
-                "The body did not arrive within the body read timeout (`HTTP_BODY_TIMEOUT_MS`).",
+                "The request head (`HTTP_HEAD_TIMEOUT_MS`) or body (`HTTP_BODY_TIMEOUT_MS`) did not arrive in time; the connection is closed.",
                 &["request_timeout"],
             ),
         ),
@@ -149,19 +149,20 @@ fn reference(name: &str) -> Value {
 }
 
 /// What every protected operation can answer before its handler runs:
-/// 401, 403, 405, 429 and 431.
+/// 401, 403, 405, 408 (a slow head), 429 and 431.
 pub fn guard_refusals() -> Vec<(&'static str, Value)> {
     vec![
         ("401", reference("Unauthenticated")),
         ("403", reference("Forbidden")),
         ("405", reference("MethodNotAllowed")),
+        ("408", reference("RequestTimeout")),
         ("429", reference("RateLimited")),
         ("431", reference("HeadersTooLarge")),
     ]
 }
 
 /// What an operation that reads a body can answer about the body itself:
-/// 408, 413 and 415.
+/// 408 (a slow body), 413 and 415.
 pub fn body_refusals() -> Vec<(&'static str, Value)> {
     vec![
         ("408", reference("RequestTimeout")),

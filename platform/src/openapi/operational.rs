@@ -9,6 +9,7 @@ use super::security::OPEN;
 fn open_get(operation_id: &str, summary: &str, responses: Value) -> Value {
     let mut responses = responses;
     responses["405"] = json!({ "$ref": "#/components/responses/MethodNotAllowed" });
+    responses["408"] = json!({ "$ref": "#/components/responses/RequestTimeout" });
     responses["431"] = json!({ "$ref": "#/components/responses/HeadersTooLarge" });
     json!({ "get": {
         "operationId": operation_id,

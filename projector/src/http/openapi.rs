@@ -134,8 +134,11 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
     let mut projections = Map::new();
     projections.insert("200".into(), json!({ "description": "Every version of every projection",
         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Projections" } } } }));
+    // The projector's routes are not rate limited (RouteClass::Operations).
     for (status, response) in guard_refusals() {
-        projections.insert(status.to_owned(), response);
+        if status != "429" {
+            projections.insert(status.to_owned(), response);
+        }
     }
     let readyz = json!({ "get": {
         "operationId": "readyz",
@@ -147,6 +150,7 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
             "200": readiness("Ready, or degraded: events are parked", &["ready", "degraded"]),
             "503": readiness("Not ready", &["not_ready"]),
             "405": { "$ref": "#/components/responses/MethodNotAllowed" },
+            "408": { "$ref": "#/components/responses/RequestTimeout" },
             "431": { "$ref": "#/components/responses/HeadersTooLarge" }
         }
     } });
