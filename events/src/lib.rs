@@ -6,6 +6,7 @@
 //! without touching their machinery.
 
 mod aggregate;
+mod body;
 mod command_metadata;
 mod command_parse_error;
 mod decode_error;

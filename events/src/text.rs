@@ -41,6 +41,35 @@ impl TextRule {
     }
 }
 
+/// A text field that breaks its length or control-character rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRefused;
+
+/// `text` trimmed, when that is 1 to `max_chars` characters of
+/// [`TextRule::SingleLine`] text. Lengths count `char`s, the unit JSON
+/// Schema's `minLength`/`maxLength` use.
+pub fn trimmed_single_line(text: &str, max_chars: usize) -> Option<String> {
+    let trimmed = text.trim();
+    let chars = trimmed.chars().count();
+    ((1..=max_chars).contains(&chars) && TextRule::SingleLine.allows(trimmed))
+        .then(|| trimmed.to_owned())
+}
+
+/// Optional free text trimmed: blank means none; otherwise at most
+/// `max_chars` characters of [`TextRule::MultiLine`] text.
+pub fn trimmed_free_text(
+    text: Option<&str>,
+    max_chars: usize,
+) -> Result<Option<String>, TextRefused> {
+    let Some(trimmed) = text.map(str::trim).filter(|text| !text.is_empty()) else {
+        return Ok(None);
+    };
+    if trimmed.chars().count() > max_chars || !TextRule::MultiLine.allows(trimmed) {
+        return Err(TextRefused);
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
 /// The first string in a command body (keys included) that even the
 /// [`TextRule::MultiLine`] rule refuses, as a field error naming its JSON
 /// path. This is the net under every aggregate's own, stricter field rules.

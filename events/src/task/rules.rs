@@ -7,7 +7,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::TaskError;
-use crate::text::TextRule;
+use crate::text::{trimmed_free_text, trimmed_single_line};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 10_000;
@@ -19,29 +19,23 @@ pub const DUE_DATE_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 
 /// Trims; the result must be 1 to [`TITLE_MAX_CHARS`] characters.
 pub fn normalize_title(title: &str) -> Result<String, TaskError> {
-    trimmed_within(title, TITLE_MAX_CHARS).ok_or(TaskError::InvalidTitle)
+    trimmed_single_line(title, TITLE_MAX_CHARS).ok_or(TaskError::InvalidTitle)
 }
 
 /// Trims; a blank description means "no description". At most [`DESCRIPTION_MAX_CHARS`].
 pub fn normalize_description(description: Option<&str>) -> Result<Option<String>, TaskError> {
-    let Some(trimmed) = description.map(str::trim).filter(|text| !text.is_empty()) else {
-        return Ok(None);
-    };
-    if trimmed.chars().count() > DESCRIPTION_MAX_CHARS || !TextRule::MultiLine.allows(trimmed) {
-        return Err(TaskError::InvalidDescription);
-    }
-    Ok(Some(trimmed.to_owned()))
+    trimmed_free_text(description, DESCRIPTION_MAX_CHARS).map_err(|_| TaskError::InvalidDescription)
 }
 
 /// Trims; the result must be 1 to [`ASSIGNEE_MAX_CHARS`] characters.
 pub fn normalize_assignee(assignee: &str) -> Result<String, TaskError> {
-    trimmed_within(assignee, ASSIGNEE_MAX_CHARS).ok_or(TaskError::InvalidAssignee)
+    trimmed_single_line(assignee, ASSIGNEE_MAX_CHARS).ok_or(TaskError::InvalidAssignee)
 }
 
 /// Trims; the result must be 1 to [`TAG_MAX_CHARS`] characters. `field` is the field the
 /// error should blame: `"tag"` for add/remove-tag, `"tags"` for create.
 pub fn normalize_tag(tag: &str, field: &'static str) -> Result<String, TaskError> {
-    trimmed_within(tag, TAG_MAX_CHARS).ok_or(TaskError::InvalidTag { field })
+    trimmed_single_line(tag, TAG_MAX_CHARS).ok_or(TaskError::InvalidTag { field })
 }
 
 /// Trims each tag and drops duplicates, keeping first occurrences in order; at most
@@ -66,14 +60,6 @@ pub fn check_due_date(due_date: Option<NaiveDate>) -> Result<Option<NaiveDate>, 
         Some(date) if !DUE_DATE_YEARS.contains(&date.year()) => Err(TaskError::InvalidDueDate),
         _ => Ok(due_date),
     }
-}
-
-/// Trimmed, 1 to `max_chars` characters, and single-line text.
-fn trimmed_within(text: &str, max_chars: usize) -> Option<String> {
-    let trimmed = text.trim();
-    let chars = trimmed.chars().count();
-    ((1..=max_chars).contains(&chars) && TextRule::SingleLine.allows(trimmed))
-        .then(|| trimmed.to_owned())
 }
 
 #[cfg(test)]

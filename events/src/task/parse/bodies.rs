@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::strict_date;
+use crate::body::required_nullable;
 use crate::task::{CreateTask, Priority, TaskCommand};
 
 /// `POST /v1/tasks`. Only `title` is required; `null` means "not given" everywhere.
@@ -124,18 +125,4 @@ impl TagBody {
     pub(super) fn into_remove_tag(self) -> TaskCommand {
         TaskCommand::RemoveTag { tag: self.tag }
     }
-}
-
-/// Commands without fields: `{}` (or `null`, mapped to `{}` by the caller).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct NoBody {}
-
-/// Unlike a plain `Option` field (where serde treats a missing key as `None`), a
-/// `deserialize_with` field without `#[serde(default)]` must be present: `null` is
-/// accepted, absence is a "missing field" error.
-fn required_nullable<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<String>, D::Error> {
-    Option::<String>::deserialize(deserializer)
 }

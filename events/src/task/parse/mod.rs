@@ -1,19 +1,16 @@
 //! HTTP command parsing: command name + JSON body → a normalized [`TaskCommand`].
 
 mod bodies;
-mod body_error;
 mod strict_date;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use self::bodies::{
-    AssigneeBody, CreateBody, DescriptionBody, DueDateBody, NoBody, PriorityBody, TagBody,
-    TitleBody,
+    AssigneeBody, CreateBody, DescriptionBody, DueDateBody, PriorityBody, TagBody, TitleBody,
 };
-use self::body_error::body_error;
 use super::TaskCommand;
-use crate::{CommandParseError, DomainError, ErrorKind};
+use crate::CommandParseError;
+use crate::body::{NoBody, read, rule_broken};
 
 /// Parses an HTTP command. `name` is `"create"` for `POST /v1/tasks`, else the last path
 /// segment of `POST /v1/tasks/{id}/{name}` (see [`TaskCommand::NAMES`]).
@@ -39,27 +36,5 @@ pub fn parse_command(name: &str, body: Value) -> Result<TaskCommand, CommandPars
         "archive" => read::<NoBody>(body).map(|_| TaskCommand::Archive)?,
         _ => return Err(CommandParseError::unknown_command(name)),
     };
-    command.normalized().map_err(|broken| {
-        let field = match broken.kind() {
-            ErrorKind::Invalid { field } => Some(field.to_owned()),
-            ErrorKind::NotFound | ErrorKind::Conflict => None,
-        };
-        CommandParseError::invalid_body(field, broken.to_string())
-    })
-}
-
-fn read<T: DeserializeOwned>(body: Value) -> Result<T, CommandParseError> {
-    // A missing body reads as `{}`, so a command with required fields reports the first
-    // missing field rather than "expected an object".
-    let body = match body {
-        Value::Null => Value::Object(serde_json::Map::new()),
-        Value::Object(_) => body,
-        _ => {
-            return Err(CommandParseError::invalid_body(
-                None,
-                "body must be a JSON object",
-            ));
-        }
-    };
-    serde_path_to_error::deserialize(body).map_err(body_error)
+    command.normalized().map_err(rule_broken)
 }
