@@ -14,6 +14,7 @@ mod envelope;
 mod error_kind;
 mod fold;
 mod occurred_at;
+pub mod project;
 pub mod task;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -27,6 +28,7 @@ pub use decode_error::DecodeError;
 pub use envelope::Envelope;
 pub use error_kind::ErrorKind;
 pub use fold::fold;
+pub use project::{Project, ProjectCommand, ProjectError, ProjectEvent};
 pub use task::{Task, TaskCommand, TaskError, TaskEvent};
 
 /// Parses an HTTP command for aggregate `A`: the text rules every aggregate

@@ -31,7 +31,7 @@ macro_rules! event_schema {
     };
 }
 
-static EVENT_SCHEMAS: [EventSchema; 13] = [
+static EVENT_SCHEMAS: [EventSchema; 19] = [
     event_schema!("task", "TaskCreated", 1),
     event_schema!("task", "TaskCreated", 2),
     event_schema!("task", "TaskRenamed", 1),
@@ -45,6 +45,12 @@ static EVENT_SCHEMAS: [EventSchema; 13] = [
     event_schema!("task", "TaskCompleted", 1),
     event_schema!("task", "TaskReopened", 1),
     event_schema!("task", "TaskArchived", 1),
+    event_schema!("project", "ProjectCreated", 1),
+    event_schema!("project", "ProjectRenamed", 1),
+    event_schema!("project", "ProjectArchived", 1),
+    event_schema!("project", "ProjectRestored", 1),
+    event_schema!("project", "ProjectMemberAdded", 1),
+    event_schema!("project", "ProjectMemberRemoved", 1),
 ];
 
 static ENVELOPE_SCHEMA: &str = include_str!("../json/envelope.v1.schema.json");
@@ -52,6 +58,13 @@ static ENVELOPE_SCHEMA: &str = include_str!("../json/envelope.v1.schema.json");
 /// Every event schema: each event type at each version, legacy versions included.
 pub fn all() -> &'static [EventSchema] {
     &EVENT_SCHEMAS
+}
+
+/// The event schemas of one stream type (one aggregate), legacy versions included.
+pub fn of_stream_type(stream_type: &str) -> impl Iterator<Item = &'static EventSchema> {
+    EVENT_SCHEMAS
+        .iter()
+        .filter(move |schema| schema.stream_type == stream_type)
 }
 
 /// The schema of the envelope (`envelope.v1`), JSON text.

@@ -13,7 +13,7 @@ pub mod openapi;
 mod registry_schema;
 mod validate;
 
-pub use catalog::{EventSchema, all, envelope_schema, find};
+pub use catalog::{EventSchema, all, envelope_schema, find, of_stream_type};
 pub use error::{SchemaError, Violation};
 pub use registry_schema::{record_name, registry_schema, registry_schema_text};
 pub use validate::validate_envelope;

@@ -2,8 +2,9 @@
 
 use std::collections::HashSet;
 
+use events::project::{self, Project, ProjectEvent};
 use events::task::{Task, TaskEvent, rules};
-use events::testing::one_task_event_of_each_type;
+use events::testing::{one_project_event_of_each_type, one_task_event_of_each_type};
 use events::{Aggregate, DecodeError, DomainEvent};
 use serde_json::Value;
 
@@ -25,29 +26,42 @@ fn every_schema_document() -> Vec<(String, Value)> {
     documents
 }
 
+/// (event type, current schema version) of every event an aggregate emits.
+fn current_versions(stream_type: &str) -> Vec<(&'static str, u32)> {
+    fn versions<E: DomainEvent>(events: Vec<E>) -> Vec<(&'static str, u32)> {
+        let of = |event: &E| (event.event_type(), event.schema_version());
+        events.iter().map(of).collect()
+    }
+    match stream_type {
+        "task" => versions(one_task_event_of_each_type()),
+        "project" => versions(one_project_event_of_each_type()),
+        other => panic!("no aggregate has stream type {other:?}"),
+    }
+}
+
 #[test]
 fn every_event_type_has_a_schema_for_its_current_version() {
-    for event in one_task_event_of_each_type() {
-        let schema = schemas::find(
-            Task::STREAM_TYPE,
-            event.event_type(),
-            event.schema_version(),
-        );
-        assert!(
-            schema.is_some(),
-            "no schema file for {} v{}",
-            event.event_type(),
-            event.schema_version()
-        );
+    for stream_type in [Task::STREAM_TYPE, Project::STREAM_TYPE] {
+        for (event_type, version) in current_versions(stream_type) {
+            assert!(
+                schemas::find(stream_type, event_type, version).is_some(),
+                "no schema file for {stream_type}/{event_type} v{version}"
+            );
+        }
     }
 }
 
 #[test]
 fn every_schema_is_of_a_version_the_domain_can_decode() {
     for schema in schemas::all() {
-        assert_eq!(schema.stream_type, Task::STREAM_TYPE);
         // The data may not fit the decoder, but type and version must be known.
-        let outcome = TaskEvent::decode(schema.event_type, schema.version, &Value::Null);
+        let outcome = match schema.stream_type {
+            "task" => TaskEvent::decode(schema.event_type, schema.version, &Value::Null).map(drop),
+            "project" => {
+                ProjectEvent::decode(schema.event_type, schema.version, &Value::Null).map(drop)
+            }
+            other => panic!("{other:?} is no aggregate's stream type"),
+        };
         assert!(
             matches!(outcome, Ok(_) | Err(DecodeError::InvalidData { .. })),
             "{} v{}: {outcome:?}",
@@ -114,14 +128,17 @@ fn schema_titles_name_type_and_version() {
 /// The length limits in the schemas are the domain's, so neither can drift alone.
 #[test]
 fn limits_match_the_domain_rules() {
-    let expected = |property: &str| match property {
-        "title" => Some((1, rules::TITLE_MAX_CHARS)),
-        "assignee" => Some((1, rules::ASSIGNEE_MAX_CHARS)),
-        "tag" => Some((1, rules::TAG_MAX_CHARS)),
-        "description" => Some((0, rules::DESCRIPTION_MAX_CHARS)),
-        _ => None,
-    };
     for schema in schemas::all() {
+        let expected = |property: &str| match (schema.stream_type, property) {
+            ("task", "title") => Some((1, rules::TITLE_MAX_CHARS)),
+            ("task", "assignee") => Some((1, rules::ASSIGNEE_MAX_CHARS)),
+            ("task", "tag") => Some((1, rules::TAG_MAX_CHARS)),
+            ("task", "description") => Some((0, rules::DESCRIPTION_MAX_CHARS)),
+            ("project", "name") => Some((1, project::rules::NAME_MAX_CHARS)),
+            ("project", "member") => Some((1, project::rules::MEMBER_MAX_CHARS)),
+            ("project", "description") => Some((0, project::rules::DESCRIPTION_MAX_CHARS)),
+            _ => None,
+        };
         let document = parse(schema.json);
         let properties = document["properties"].as_object().unwrap();
         for (property, definition) in properties {

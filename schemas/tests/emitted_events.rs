@@ -3,9 +3,11 @@
 mod common;
 
 use chrono::Utc;
+use events::project::Project;
 use events::task::{Task, TaskEvent, decide, evolve};
 use events::testing::{
-    command_metadata, one_task_event_of_each_type, task_command_sequence, task_envelope,
+    command_metadata, one_project_event_of_each_type, one_task_event_of_each_type,
+    task_command_sequence, task_envelope,
 };
 use events::{Aggregate, Envelope};
 use proptest::prelude::*;
@@ -20,6 +22,14 @@ fn wire(envelope: &Envelope) -> Value {
 fn one_event_of_each_type_validates() {
     for event in one_task_event_of_each_type() {
         let envelope = common::envelope_json(&event);
+        assert_eq!(schemas::validate_envelope(&envelope), Ok(()), "{event:?}");
+    }
+}
+
+#[test]
+fn one_project_event_of_each_type_validates() {
+    for event in one_project_event_of_each_type() {
+        let envelope = common::envelope_json_of(&event, Project::STREAM_TYPE);
         assert_eq!(schemas::validate_envelope(&envelope), Ok(()), "{event:?}");
     }
 }

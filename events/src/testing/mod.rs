@@ -3,11 +3,13 @@
 //! that every event the domain can emit validates against its JSON Schema).
 
 mod envelope;
+mod project;
 mod task;
 #[cfg(test)]
 mod tests;
 
 pub use envelope::{command_metadata, occurred_at, task_envelope};
+pub use project::one_project_event_of_each_type;
 pub use task::{
     any_task_command, assignee, description, due_date, one_task_event_of_each_type, priority, tag,
     tags, task_command_sequence, task_event, title, valid_create_command,

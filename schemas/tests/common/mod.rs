@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use events::task::TaskEvent;
-use events::{CommandMetadata, Envelope};
+use events::{CommandMetadata, DomainEvent, Envelope};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -17,11 +17,16 @@ pub fn metadata() -> CommandMetadata {
     }
 }
 
-/// The JSON an envelope around `event` has on the wire.
+/// The JSON an envelope around a task `event` has on the wire.
 pub fn envelope_json(event: &TaskEvent) -> Value {
+    envelope_json_of(event, "task")
+}
+
+/// The JSON an envelope around `event` of a `stream_type` stream has on the wire.
+pub fn envelope_json_of(event: &impl DomainEvent, stream_type: &str) -> Value {
     let envelope = Envelope::new(
         event,
-        "task",
+        stream_type,
         Uuid::now_v7(),
         1,
         &metadata(),
