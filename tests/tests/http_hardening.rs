@@ -283,9 +283,11 @@ async fn our_header_limit_answers_431_below_the_framework_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_heads_slow_bodies_and_unread_bodies_cannot_hold_a_connection() {
     let env = TestEnv::with_partitions(1);
+    // Short enough to keep the test quick, long enough that a loaded CI machine
+    // still reads a complete head in time (500 ms was not).
     let http = HttpSettings {
-        body_timeout: Duration::from_millis(500),
-        head_timeout: Duration::from_millis(500),
+        body_timeout: Duration::from_secs(2),
+        head_timeout: Duration::from_secs(2),
         ..HttpSettings::without_rate_limits()
     };
     let commands = command_api::InProcess::start_with(command_config(&env, http)).await;
