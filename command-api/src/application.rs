@@ -14,6 +14,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use serde_json::json;
 
 use crate::config::Config;
+use crate::http::command_http::CommandHttp;
 use crate::http::{forward::Forwarder, openapi, routes};
 use crate::key_index::{KeyIndex, KeyIndexer};
 use crate::ownership::group_member::GroupMemberSettings;
@@ -126,15 +127,20 @@ impl Application {
         let service = web::Data::new(CommandService::<Task> {
             registry: registry.clone(),
             routing: RoutingTable::new(&config.kafka.brokers, &config.group_id, &topic)?,
-            forwarder: Forwarder::new(config.command_timeout),
             keys: keys.clone(),
             partitions,
             own_url: url.clone(),
             timeout: config.command_timeout,
+        });
+        let command_http = web::Data::new(CommandHttp {
+            forwarder: Forwarder::new(config.command_timeout),
             max_body_bytes: config.max_body_bytes,
         });
         let readiness = readiness_probe(registry, keys, &config.kafka.brokers, &topic)?;
         let metrics = platform::telemetry::metrics_handle();
+        let document = web::Data::new(openapi::OpenApiDocument(openapi::document_for(&[
+            openapi::task_openapi(),
+        ])));
 
         let http = config.http.clone();
         let rate_limit = platform::http::RateLimit::new(RouteClass::Commands, http.rate_limit);
@@ -154,6 +160,8 @@ impl Application {
                 .wrap(platform::http::ResponsePolicy)
                 .app_data(access.clone())
                 .app_data(service.clone())
+                .app_data(command_http.clone())
+                .app_data(document.clone())
                 .configure(|config| {
                     platform::http::operational_routes(config, readiness.clone(), metrics.clone())
                 })

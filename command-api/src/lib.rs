@@ -2,10 +2,12 @@
 //! state and appended to Kafka by the single writer of the stream's partition.
 //! See ARCHITECTURE.md for the guarantees and how they are achieved.
 
+pub mod command_context;
 pub mod config;
 pub mod http;
 pub mod key_index;
 pub mod ownership;
+pub mod rejection;
 pub mod schema_registry;
 pub mod service;
 pub mod writer;
