@@ -14,5 +14,8 @@ pub mod writer;
 
 mod application;
 
-pub use application::{Application, StartError, serve_from_env};
+pub use application::{
+    Application, CommandApi, CommandApiBuilder, Registration, StartError, registration,
+    serve_from_env,
+};
 pub use config::Config;
