@@ -47,6 +47,11 @@ impl InProcess {
         let application = command_api::Application::build(config)
             .await
             .expect("command API starts");
+        Self::run(application).await
+    }
+
+    /// Runs an application built by the test (e.g. with other mounts) until [`InProcess::stop`].
+    pub async fn run(application: command_api::Application) -> Self {
         let url = application.url().to_owned();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

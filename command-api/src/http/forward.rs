@@ -1,16 +1,19 @@
-//! Forwarding a command to the instance that owns its partition.
+//! Forwarding a command to the instance that owns its partition: the same
+//! path, body and caller headers, answered with the owner's response.
 
 use std::time::Duration;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use events::Aggregate;
+use serde_json::Value;
 
 use crate::http::request_context::{
     ACTOR, CORRELATION_ID, FORWARDED, IDEMPOTENCY_KEY, RequestContext, TENANT_ID,
 };
-use crate::service::Submission;
+use crate::service::OwnerLink;
+use crate::writer::ExpectedVersion;
 
+/// The HTTP client every forwarded command goes through.
 pub struct Forwarder {
     client: reqwest::Client,
 }
@@ -27,20 +30,20 @@ impl Forwarder {
 
     /// The owner's answer, or `None` when it could not take the command
     /// (unreachable, or no longer the owner) and routing should be re-read.
-    pub async fn forward<A: Aggregate>(
+    async fn forward(
         &self,
         owner_url: &str,
-        submission: &Submission<A>,
+        request: &ForwardedRequest<'_>,
     ) -> Option<HttpResponse> {
-        let mut request = self
+        let mut outgoing = self
             .client
-            .post(format!("{owner_url}{}", submission.forward_path))
+            .post(format!("{owner_url}{}", request.path))
             .header(FORWARDED, "true")
-            .json(&submission.forward_body);
-        for (name, value) in headers_of(&submission.context) {
-            request = request.header(name, value);
+            .json(&request.body);
+        for (name, value) in headers_of(request.context) {
+            outgoing = outgoing.header(name, value);
         }
-        let response = match request.send().await {
+        let response = match outgoing.send().await {
             Ok(response) => response,
             Err(error) => {
                 tracing::warn!(%error, owner_url, "forwarding failed");
@@ -62,20 +65,37 @@ impl Forwarder {
     }
 }
 
+/// A command request as the owner should receive it.
+pub struct ForwardedRequest<'a> {
+    pub forwarder: &'a Forwarder,
+    pub context: &'a RequestContext,
+    pub path: String,
+    pub body: Value,
+}
+
+impl OwnerLink for ForwardedRequest<'_> {
+    type Answer = HttpResponse;
+
+    fn send_to(&self, owner_url: &str) -> impl Future<Output = Option<HttpResponse>> {
+        self.forwarder.forward(owner_url, self)
+    }
+}
+
 fn headers_of(context: &RequestContext) -> Vec<(&'static str, String)> {
+    let command = &context.command;
     let mut headers = vec![
-        (TENANT_ID, context.tenant_id.clone()),
-        (ACTOR, context.actor.clone()),
-        (CORRELATION_ID, context.correlation_id.clone()),
+        (TENANT_ID, command.tenant_id.clone()),
+        (ACTOR, command.actor.clone()),
+        (CORRELATION_ID, command.correlation_id.clone()),
         (
             platform::http::REQUEST_ID_HEADER,
             context.request_id.clone(),
         ),
     ];
-    if let crate::writer::ExpectedVersion::Exactly(version) = context.expected_version {
+    if let ExpectedVersion::Exactly(version) = command.expected_version {
         headers.push(("if-match", format!("\"{version}\"")));
     }
-    if let Some(key) = &context.idempotency_key {
+    if let Some(key) = &command.idempotency_key {
         headers.push((IDEMPOTENCY_KEY, key.clone()));
     }
     if let Some(authorization) = &context.authorization {

@@ -1,5 +1,7 @@
 //! The HTTP surface of the command API.
 
+pub mod command_http;
+mod error_contract;
 pub mod forward;
 pub mod openapi;
 pub mod request_context;

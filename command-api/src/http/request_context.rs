@@ -1,13 +1,14 @@
 //! What a command request says besides its body: who sends it, for which
-//! tenant, with which idempotency key and expected version.
+//! tenant, with which idempotency key and expected version (the service's
+//! [`CommandContext`]), and what forwarding it to another instance repeats.
 
 use actix_web::{HttpMessage, HttpRequest};
-use events::CommandMetadata;
 use platform::http::RequestId;
 use platform::{ApiError, ErrorCode};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::command_context::CommandContext;
 use crate::writer::ExpectedVersion;
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -19,13 +20,8 @@ pub const FORWARDED: &str = "x-forwarded-command";
 
 #[derive(Debug, Clone)]
 pub struct RequestContext {
+    pub command: CommandContext,
     pub request_id: String,
-    pub tenant_id: String,
-    pub actor: String,
-    pub correlation_id: String,
-    pub idempotency_key: Option<String>,
-    pub expected_version: ExpectedVersion,
-    pub forwarded: bool,
     /// The caller's `Authorization` header, so a forwarded command is verified again by its owner.
     pub authorization: Option<String>,
 }
@@ -44,35 +40,22 @@ impl RequestContext {
             return Err(invalid_header("Idempotency-Key", "at most 255 characters"));
         }
         Ok(Self {
-            correlation_id: header(request, CORRELATION_ID)?.unwrap_or_else(|| request_id.clone()),
-            expected_version: expected_version(header(request, "if-match")?.as_deref())?,
-            forwarded: request.headers().contains_key(FORWARDED),
+            command: CommandContext {
+                correlation_id: header(request, CORRELATION_ID)?
+                    .unwrap_or_else(|| request_id.clone()),
+                expected_version: expected_version(header(request, "if-match")?.as_deref())?,
+                forwarded: request.headers().contains_key(FORWARDED),
+                tenant_id: principal.tenant,
+                actor: principal.subject,
+                idempotency_key,
+            },
             authorization: request
                 .headers()
                 .get(actix_web::http::header::AUTHORIZATION)
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned),
             request_id,
-            tenant_id: principal.tenant,
-            actor: principal.subject,
-            idempotency_key,
         })
-    }
-
-    /// The envelope metadata. A keyed command's id is its key, so the key
-    /// travels in the log and retries are recognised after a restart.
-    pub fn metadata(&self) -> CommandMetadata {
-        let command_id = self
-            .idempotency_key
-            .clone()
-            .unwrap_or_else(|| Uuid::now_v7().to_string());
-        CommandMetadata {
-            causation_id: command_id.clone(),
-            command_id,
-            correlation_id: self.correlation_id.clone(),
-            actor: self.actor.clone(),
-            tenant_id: self.tenant_id.clone(),
-        }
     }
 }
 

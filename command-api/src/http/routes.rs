@@ -1,4 +1,5 @@
-//! Handlers: parse the request into a command, hand it to the service.
+//! Handlers: parse the request into a command, hand it to the service
+//! (which may have it forwarded), answer with its outcome.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use events::{Aggregate, CommandParseError, CommandParseErrorKind};
@@ -7,8 +8,11 @@ use platform::{ApiError, ErrorCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::http::command_http::CommandHttp;
+use crate::http::forward::ForwardedRequest;
 use crate::http::request_context::RequestContext;
-use crate::service::{CommandService, Submission};
+use crate::http::response::command_response;
+use crate::service::{Answer, CommandService, Submission};
 
 /// `POST /v1/{topic}` creates, `POST /v1/{topic}/{id}/{command}` runs any other command.
 pub fn configure<A: Aggregate>(config: &mut web::ServiceConfig) {
@@ -22,31 +26,26 @@ async fn create<A: Aggregate>(
     request: HttpRequest,
     payload: web::Payload,
     service: web::Data<CommandService<A>>,
+    http: web::Data<CommandHttp>,
 ) -> Result<HttpResponse, ApiError> {
     let context = RequestContext::from_request(&request)?;
-    let mut body = read_json_body(&request, payload, service.max_body_bytes).await?;
+    let mut body = read_json_body(&request, payload, http.max_body_bytes).await?;
     let id_field = format!("{}_id", A::STREAM_TYPE);
     let supplied_id = take_id(&mut body, &id_field)?;
     let command = events::parse_command::<A>("create", body.clone()).map_err(parse_error)?;
-    let stream_id = supplied_id.unwrap_or_else(|| match &context.idempotency_key {
+    let stream_id = supplied_id.unwrap_or_else(|| match &context.command.idempotency_key {
         // A retried create without an id must land on the same stream.
         Some(key) => Uuid::new_v5(
             &Uuid::NAMESPACE_OID,
-            format!("{}/{}/{key}", A::STREAM_TYPE, context.tenant_id).as_bytes(),
+            format!("{}/{}/{key}", A::STREAM_TYPE, context.command.tenant_id).as_bytes(),
         ),
         None => Uuid::now_v7(),
     });
     if let Value::Object(fields) = &mut body {
         fields.insert(id_field, json!(stream_id));
     }
-    let submission = Submission {
-        stream_id,
-        command,
-        context,
-        forward_path: format!("/v1/{}", A::TOPIC_NAME),
-        forward_body: body,
-    };
-    service.execute(submission).await
+    let path = format!("/v1/{}", A::TOPIC_NAME);
+    submit(&service, &http, stream_id, command, &context, path, body).await
 }
 
 async fn command<A: Aggregate>(
@@ -54,6 +53,7 @@ async fn command<A: Aggregate>(
     path: web::Path<(String, String)>,
     payload: web::Payload,
     service: web::Data<CommandService<A>>,
+    http: web::Data<CommandHttp>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, name) = path.into_inner();
     let stream_id = Uuid::parse_str(&id).map_err(|_| {
@@ -61,19 +61,40 @@ async fn command<A: Aggregate>(
             .with_details(json!({ "parameter": "id" }))
     })?;
     let context = RequestContext::from_request(&request)?;
-    let body = read_json_body(&request, payload, service.max_body_bytes).await?;
+    let body = read_json_body(&request, payload, http.max_body_bytes).await?;
     if name == "create" {
         return Err(parse_error(CommandParseError::unknown_command(&name)));
     }
     let command = events::parse_command::<A>(&name, body.clone()).map_err(parse_error)?;
+    let path = format!("/v1/{}/{stream_id}/{name}", A::TOPIC_NAME);
+    submit(&service, &http, stream_id, command, &context, path, body).await
+}
+
+/// Runs the command here or, through a forward of this request, at its owner.
+async fn submit<A: Aggregate>(
+    service: &CommandService<A>,
+    http: &CommandHttp,
+    stream_id: Uuid,
+    command: A::Command,
+    context: &RequestContext,
+    forward_path: String,
+    forward_body: Value,
+) -> Result<HttpResponse, ApiError> {
     let submission = Submission {
         stream_id,
         command,
-        context,
-        forward_path: format!("/v1/{}/{stream_id}/{name}", A::TOPIC_NAME),
-        forward_body: body,
+        context: context.command.clone(),
     };
-    service.execute(submission).await
+    let forwarded = ForwardedRequest {
+        forwarder: &http.forwarder,
+        context,
+        path: forward_path,
+        body: forward_body,
+    };
+    match service.execute(submission, &forwarded).await? {
+        Answer::Decided(outcome) => Ok(command_response::<A>(&outcome)),
+        Answer::Forwarded(response) => Ok(response),
+    }
 }
 
 /// Removes the client-chosen stream id from a create body, if there is one.

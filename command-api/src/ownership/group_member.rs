@@ -2,23 +2,26 @@
 //! ownership: assigned partitions are paused at once, so this consumer never
 //! re-reads the events its own writers append; it keeps polling so the
 //! member keeps its assignment.
+//!
+//! One member per instance subscribes to the events topic of every mounted
+//! aggregate, so one group (`COMMAND_API_GROUP`) shares out the partitions of
+//! all of them and each rebalance is handed, topic by topic, to the owner of
+//! that topic's writers.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use events::Aggregate;
 use rdkafka::TopicPartitionList;
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::KafkaResult;
 
-use super::Registry;
+use super::PartitionOwner;
 
 pub struct GroupMemberSettings {
     pub brokers: String,
-    pub topic: String,
     pub group_id: String,
     pub client_id: String,
     pub session_timeout: Duration,
@@ -30,13 +33,14 @@ pub struct GroupMember {
 }
 
 impl GroupMember {
-    pub fn join<A: Aggregate>(
+    /// Joins the group on the topics of `owners`.
+    pub fn join(
         settings: GroupMemberSettings,
-        registry: Arc<Registry<A>>,
+        owners: Vec<Arc<dyn PartitionOwner>>,
     ) -> KafkaResult<Self> {
         let session_timeout = settings.session_timeout.as_millis().max(1000);
         let heartbeat = (session_timeout / 3).max(100);
-        let consumer: BaseConsumer<OwnershipContext<A>> =
+        let consumer: BaseConsumer<OwnershipContext> =
             platform::kafka::client_config(&settings.brokers)
                 .set("group.id", &settings.group_id)
                 .set("client.id", &settings.client_id)
@@ -46,9 +50,10 @@ impl GroupMember {
                 .set("enable.auto.commit", "false")
                 .set("auto.offset.reset", "latest")
                 .create_with_context(OwnershipContext {
-                    registry: registry.clone(),
+                    owners: owners.clone(),
                 })?;
-        consumer.subscribe(&[&settings.topic])?;
+        let topics: Vec<&str> = owners.iter().map(|owner| owner.topic()).collect();
+        consumer.subscribe(&topics)?;
 
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -60,11 +65,15 @@ impl GroupMember {
                         if let Some(Err(error)) = consumer.poll(Duration::from_millis(100)) {
                             tracing::warn!(%error, "consumer group error");
                         }
-                        registry.replace_dead_writers();
+                        for owner in &owners {
+                            owner.replace_dead_writers();
+                        }
                     }
                     // Leaving the group revokes our partitions, which stops the writers.
                     consumer.unsubscribe();
-                    registry.revoke_all();
+                    for owner in &owners {
+                        owner.revoke_all();
+                    }
                 })
                 .expect("spawning the group member thread")
         };
@@ -82,18 +91,20 @@ impl GroupMember {
     }
 }
 
-struct OwnershipContext<A: Aggregate> {
-    registry: Arc<Registry<A>>,
+struct OwnershipContext {
+    owners: Vec<Arc<dyn PartitionOwner>>,
 }
 
-impl<A: Aggregate> ClientContext for OwnershipContext<A> {}
+impl ClientContext for OwnershipContext {}
 
-impl<A: Aggregate> ConsumerContext for OwnershipContext<A> {
+impl ConsumerContext for OwnershipContext {
     fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
-        if let Rebalance::Revoke(partitions) = rebalance {
-            let partitions = partitions_in(partitions, self.registry.topic());
-            tracing::info!(?partitions, "partitions revoked");
-            self.registry.revoke(&partitions);
+        if let Rebalance::Revoke(revoked) = rebalance {
+            for owner in &self.owners {
+                let partitions = partitions_in(revoked, owner.topic());
+                tracing::info!(topic = owner.topic(), ?partitions, "partitions revoked");
+                owner.revoke(&partitions);
+            }
         }
     }
 
@@ -103,9 +114,13 @@ impl<A: Aggregate> ConsumerContext for OwnershipContext<A> {
                 if let Err(error) = consumer.pause(assigned) {
                     tracing::warn!(%error, "could not pause assigned partitions");
                 }
-                let partitions = partitions_in(assigned, self.registry.topic());
-                tracing::info!(?partitions, "partitions assigned");
-                self.registry.assign(&partitions);
+                // Every owner hears of every assignment, an empty one too:
+                // that is how each learns the member has joined.
+                for owner in &self.owners {
+                    let partitions = partitions_in(assigned, owner.topic());
+                    tracing::info!(topic = owner.topic(), ?partitions, "partitions assigned");
+                    owner.assign(&partitions);
+                }
             }
             Rebalance::Error(error) => tracing::warn!(%error, "rebalance failed"),
             Rebalance::Revoke(_) => {}

@@ -1,15 +1,18 @@
 //! Which partitions this instance writes, and who writes the others.
-//! Ownership comes from a Kafka consumer group on the events topic: the group
+//! Ownership comes from one Kafka consumer group on the events topics of every
+//! mounted aggregate: the group
 //! assigns partitions, this instance runs a writer for each of its own, and
 //! the group's description tells where every other partition lives.
 
 mod assignment;
 pub mod group_member;
+mod partition_owner;
 mod registry;
 mod routing;
 
 pub use group_member::GroupMember;
-pub use registry::Registry;
+pub use partition_owner::PartitionOwner;
+pub use registry::{OwnershipStatus, Registry};
 pub use routing::RoutingTable;
 
 /// The consumer `client.id` carries the instance's URL so peers can forward to it.

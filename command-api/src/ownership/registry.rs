@@ -44,7 +44,8 @@ impl<A: Aggregate> Registry<A> {
                 .or_insert_with(|| PartitionWriter::spawn(partition, self.settings.clone()));
         }
         self.joined.store(true, Ordering::Release);
-        metrics::gauge!("command_api_owned_partitions").set(writers.len() as f64);
+        metrics::gauge!("command_api_owned_partitions", "topic" => self.settings.topic.clone())
+            .set(writers.len() as f64);
     }
 
     /// Stops the writers of partitions this member no longer owns; each
@@ -56,7 +57,8 @@ impl<A: Aggregate> Registry<A> {
                 .iter()
                 .filter_map(|p| writers.remove(p))
                 .collect();
-            metrics::gauge!("command_api_owned_partitions").set(writers.len() as f64);
+            metrics::gauge!("command_api_owned_partitions", "topic" => self.settings.topic.clone())
+                .set(writers.len() as f64);
             stopped
         };
         for writer in stopped {

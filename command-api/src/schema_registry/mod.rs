@@ -1,6 +1,7 @@
 //! Registering the event schemas with a Confluent-compatible schema registry at
 //! start, when `SCHEMA_REGISTRY_URL` is set, so the writers can frame record
-//! values with the id of their schema.
+//! values with the id of their schema. Each mounted aggregate registers its
+//! own event schemas under its own topic's subjects.
 //!
 //! Subject naming: TopicRecordNameStrategy, `<topic>-<record name>` with the
 //! record name `<stream_type>.<EventType>.v<version>`, e.g.
@@ -21,10 +22,12 @@ pub use error::RegistryError;
 pub use schema_ids::SchemaIds;
 pub use subject::subject_name;
 
+use schemas::EventSchema;
+
 /// The compatibility level every event subject is held to.
 pub const COMPATIBILITY: &str = "BACKWARD";
 
-/// Registers every event schema of `schemas::all()` under its subject for
+/// Registers `event_schemas` (one aggregate's) under their subjects for
 /// `topic` and returns their ids.
 ///
 /// Every subject is checked before any is registered, so a refused start
@@ -32,11 +35,15 @@ pub const COMPATIBILITY: &str = "BACKWARD";
 /// must accept this build's schema under BACKWARD compatibility, otherwise
 /// [`RegistryError::Incompatible`] names it and the registry's reason.
 /// Registering a schema the subject already holds returns its existing id.
-pub async fn register_all(url: &str, topic: &str) -> Result<SchemaIds, RegistryError> {
+pub async fn register(
+    url: &str,
+    topic: &str,
+    event_schemas: &[&EventSchema],
+) -> Result<SchemaIds, RegistryError> {
     let client = RegistryClient::new(url)?;
-    let planned: Vec<_> = schemas::all()
+    let planned: Vec<_> = event_schemas
         .iter()
-        .map(|schema| (schema, subject_name(topic, schema)))
+        .map(|&schema| (schema, subject_name(topic, schema)))
         .collect();
 
     for (schema, subject) in &planned {

@@ -2,12 +2,11 @@
 //! expected version, then the aggregate's own `decide`.
 
 use chrono::Utc;
-use events::{Aggregate, Command, DomainError, Envelope, ErrorKind};
-use platform::{ApiError, ErrorCode};
-use serde_json::json;
+use events::{Aggregate, Command, Envelope};
 
 use super::stream_table::{Overlay, RecordRef, RecordedCommand, StreamTable};
 use super::{CommandRequest, ExpectedVersion};
+use crate::rejection::Rejection;
 
 /// What deciding a command leaves for the commit step.
 pub enum Decision {
@@ -36,20 +35,22 @@ pub fn decide<A: Aggregate>(
     overlay: &mut Overlay<A>,
     request: &CommandRequest<A>,
     records: &mut Vec<PendingRecord>,
-) -> Result<Decision, ApiError> {
+) -> Result<Decision, Rejection> {
     let stream_id = request.stream_id;
     let mut stream = overlay.stream(table, stream_id);
     // Before anything else, so another tenant learns nothing: not its
     // version, not its idempotency keys, not even that the stream exists.
     if !stream.visible_to(&request.metadata.tenant_id) {
-        return Err(domain_error(A::not_found()));
+        return Err(Rejection::domain(A::not_found()));
     }
 
     if let Some(idempotency) = &request.idempotency {
         let key = (stream_id, idempotency.key.clone());
         if let Some(known) = overlay.command(table, &key) {
             if known.fingerprint != idempotency.fingerprint {
-                return Err(super::idempotency_key_reused(&idempotency.key));
+                return Err(Rejection::IdempotencyKeyReused {
+                    key: idempotency.key.clone(),
+                });
             }
             return Ok(Decision::Unchanged {
                 version: known.version,
@@ -65,21 +66,17 @@ pub fn decide<A: Aggregate>(
         && (exists || request.command.is_create())
         && expected != stream.version
     {
-        return Err(ApiError::new(
-            ErrorCode::VersionMismatch,
-            format!(
-                "expected version {expected}, but the {} is at version {}",
-                A::STREAM_TYPE,
-                stream.version
-            ),
-        )
-        .with_details(json!({ "expected_version": expected, "current_version": stream.version })));
+        return Err(Rejection::VersionMismatch {
+            stream_type: A::STREAM_TYPE,
+            expected,
+            current_version: stream.version,
+        });
     }
 
     let events = stream
         .aggregate
         .decide(&request.command)
-        .map_err(domain_error)?;
+        .map_err(Rejection::domain)?;
     if events.is_empty() {
         return Ok(Decision::Unchanged {
             version: stream.version,
@@ -130,20 +127,4 @@ pub fn decide<A: Aggregate>(
         last_record,
         created,
     })
-}
-
-fn domain_error<E: DomainError>(error: E) -> ApiError {
-    let (status, details) = match error.kind() {
-        ErrorKind::Invalid { field } => (400, json!({ "field": field })),
-        ErrorKind::NotFound => (404, json!({})),
-        ErrorKind::Conflict => (409, json!({})),
-    };
-    ApiError::new(
-        ErrorCode::Domain {
-            code: error.code(),
-            status,
-        },
-        error.to_string(),
-    )
-    .with_details(details)
 }

@@ -11,22 +11,14 @@ mod stream_table;
 mod value_format;
 
 use events::{Aggregate, CommandMetadata};
-use platform::ApiError;
 use platform::position::Position;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+use crate::rejection::Rejection;
+
 pub use partition_writer::{PartitionWriter, WriterHandle, WriterSettings};
 pub use value_format::{UnregisteredEvent, ValueFormat};
-
-/// The refusal of an `Idempotency-Key` already used with another command.
-pub fn idempotency_key_reused(key: &str) -> ApiError {
-    ApiError::new(
-        platform::ErrorCode::IdempotencyKeyReused,
-        "this Idempotency-Key was already used with a different command",
-    )
-    .with_details(serde_json::json!({ "idempotency_key": key }))
-}
 
 /// The version the client expects the stream to be at (`If-Match`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +41,7 @@ pub struct CommandRequest<A: Aggregate> {
     pub expected_version: ExpectedVersion,
     pub metadata: CommandMetadata,
     pub idempotency: Option<Idempotency>,
-    pub reply: oneshot::Sender<Result<CommandOutcome, ApiError>>,
+    pub reply: oneshot::Sender<Result<CommandOutcome, Rejection>>,
 }
 
 /// What a successful command answers.

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use events::{Aggregate, Command};
 use platform::position::Position;
-use platform::{ApiError, ErrorCode};
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 
@@ -21,6 +20,7 @@ use super::restore::restore;
 use super::stream_table::{Overlay, StreamTable};
 use super::value_format::{UnregisteredEvent, ValueFormat};
 use super::{CommandOutcome, CommandRequest};
+use crate::rejection::Rejection;
 
 type TransactionalProducer = ThreadedProducer<DeliveryLog>;
 
@@ -123,7 +123,9 @@ impl<A: Aggregate> PartitionWriter<A> {
         self.ready.store(false, Ordering::Release);
         // Whatever is still queued goes back to its caller, who re-routes it.
         while let Ok(request) = self.receiver.try_recv() {
-            let _ = request.reply.send(Err(unavailable(partition)));
+            let _ = request
+                .reply
+                .send(Err(Rejection::Unavailable { partition }));
         }
     }
 
@@ -206,7 +208,7 @@ impl<A: Aggregate> PartitionWriter<A> {
     }
 
     /// Decides every request, appends their events in one transaction and
-    /// replies. A failed transaction replies 503 to the whole batch and keeps
+    /// replies. A failed transaction answers the whole batch `Unavailable` and keeps
     /// the table as it was; an unrecoverable one ends the writer.
     fn write_batch(
         &self,
@@ -220,9 +222,9 @@ impl<A: Aggregate> PartitionWriter<A> {
         for request in requests {
             match batch::decide(table, &mut overlay, &request, &mut records) {
                 Ok(decision) => decided.push((request, decision)),
-                Err(error) => {
-                    count(&request, error.code.name());
-                    let _ = request.reply.send(Err(error));
+                Err(rejection) => {
+                    count(&request, rejection.metric_label());
+                    let _ = request.reply.send(Err(rejection));
                 }
             }
         }
@@ -236,7 +238,7 @@ impl<A: Aggregate> PartitionWriter<A> {
                     count(&request, "internal");
                     let _ = request
                         .reply
-                        .send(Err(ApiError::new(ErrorCode::Internal, error.to_string())));
+                        .send(Err(Rejection::Internal(error.to_string())));
                 }
                 return Ok(());
             }
@@ -250,7 +252,9 @@ impl<A: Aggregate> PartitionWriter<A> {
                 Err(error) => {
                     for (request, _) in decided {
                         count(&request, "unavailable");
-                        let _ = request.reply.send(Err(unavailable(self.partition)));
+                        let _ = request.reply.send(Err(Rejection::Unavailable {
+                            partition: self.partition,
+                        }));
                     }
                     return self.recover(producer, error);
                 }
@@ -375,14 +379,6 @@ fn wait_until_released(producer: &TransactionalProducer) {
     while producer.in_flight_count() > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_micros(50));
     }
-}
-
-fn unavailable(partition: i32) -> ApiError {
-    ApiError::new(
-        ErrorCode::PartitionUnavailable,
-        "the stream's partition is changing owner; retry",
-    )
-    .with_details(serde_json::json!({ "partition": partition }))
 }
 
 fn count<A: Aggregate>(request: &CommandRequest<A>, outcome: &'static str) {

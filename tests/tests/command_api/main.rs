@@ -7,5 +7,6 @@ mod envelope;
 mod failover;
 mod fencing;
 mod idempotency;
+mod mount;
 mod restart;
 mod shutdown;

@@ -1,5 +1,6 @@
-//! The command operations: their headers and path parameter, and every
-//! status each one can answer with the error codes it carries.
+//! The command operations of any aggregate: their headers and path
+//! parameter, and every status each one can answer with the error codes it
+//! carries. Only the nouns differ between aggregates.
 
 use platform::openapi::{
     actor_header, body_refusals, error_response, guard_refusals, tenant_header,
@@ -13,24 +14,37 @@ fn visible_ascii(max_chars: usize) -> String {
     format!(r"^[\t ]*(?:[!-~](?:[\t -~]{{0,{inner}}}[!-~])?)?[\t ]*$")
 }
 
+/// How the operations of one aggregate name what they act on.
+pub struct Nouns<'a> {
+    /// The stream type, e.g. `task`.
+    pub one: &'a str,
+    /// The topic name, e.g. `tasks`.
+    pub many: &'a str,
+    /// The code of the aggregate's "not found" refusal (404).
+    pub not_found: &'a str,
+    /// The component schema of a success body.
+    pub accepted_schema: &'a str,
+}
+
 fn header(name: &str, schema: Value, description: &str) -> Value {
     json!({ "name": name, "in": "header", "required": false, "schema": schema, "description": description })
 }
 
 /// The headers and parameters of a command; `with_id` for the commands on
-/// an existing task (`/v1/tasks/{id}/...`).
-pub fn parameters(with_id: bool) -> Value {
+/// an existing stream (`/v1/<topic>/{id}/...`).
+pub fn parameters(with_id: bool, nouns: &Nouns) -> Value {
+    let Nouns { one, many, .. } = nouns;
     let mut parameters = Vec::new();
     if with_id {
         parameters.push(json!({ "name": "id", "in": "path", "required": true,
-            "schema": { "type": "string", "format": "uuid" }, "description": "The task id; anything else is 400 invalid_parameter." }));
+            "schema": { "type": "string", "format": "uuid" }, "description": format!("The {one} id; anything else is 400 invalid_parameter.") }));
     }
     parameters.extend([
         header("Idempotency-Key", json!({ "type": "string", "pattern": visible_ascii(255) }),
-            "1-255 visible ASCII characters. Makes retries safe: a retry returns the first answer (with `Idempotent-Replayed: true`) and appends nothing, also after restarts and failovers. A key belongs to the tenant: the same key with another command, on any of its tasks, is 422 idempotency_key_reused. An empty value is the same as none."),
+            &format!("1-255 visible ASCII characters. Makes retries safe: a retry returns the first answer (with `Idempotent-Replayed: true`) and appends nothing, also after restarts and failovers. A key belongs to the tenant: the same key with another command, on any of its {many}, is 422 idempotency_key_reused. An empty value is the same as none.")),
         header("If-Match", json!({ "type": "string", "pattern": r#"^[\t ]*(?:\*|(?:W/)?(?:"\+?[0-9]{1,19}"|\+?[0-9]{1,19}))?[\t ]*$"#, "examples": ["\"3\""] }),
-            "The version the command expects, as an entity tag (`\"3\"`, `W/\"3\"`, or a bare 3); `*` or none expects nothing in particular. A stale one is 412 version_mismatch and appends nothing. On a create, `\"0\"` asserts that the task does not exist yet."),
-        tenant_header("the task and its events"),
+            &format!("The version the command expects, as an entity tag (`\"3\"`, `W/\"3\"`, or a bare 3); `*` or none expects nothing in particular. A stale one is 412 version_mismatch and appends nothing. On a create, `\"0\"` asserts that the {one} does not exist yet.")),
+        tenant_header(&format!("the {one} and its events")),
         actor_header(),
         header("X-Correlation-Id", json!({ "type": "string", "pattern": r"^[\t -~]*$" }),
             "Visible ASCII; goes into the events' envelope. Defaults to the request id."),
@@ -42,7 +56,13 @@ pub fn parameters(with_id: bool) -> Value {
 
 /// The answers of a command. `success` is 201 for create, 200 otherwise;
 /// `conflicts` are the domain rules (409) the command can break.
-pub fn responses(success: &str, conflicts: &[&str]) -> Value {
+pub fn responses(success: &str, conflicts: &[&str], nouns: &Nouns) -> Value {
+    let Nouns {
+        one,
+        not_found,
+        accepted_schema,
+        ..
+    } = nouns;
     let mut responses = Map::new();
     responses.insert(success.to_owned(), json!({
         "description": if success == "201" { "Created: appended and committed" } else { "Done: appended and committed, or nothing to change (the current version, nothing appended)" },
@@ -51,7 +71,7 @@ pub fn responses(success: &str, conflicts: &[&str]) -> Value {
             "Idempotent-Replayed": { "schema": { "const": "true" }, "description": "Present on the replay of an Idempotency-Key: the first answer, nothing appended." },
             "X-Request-Id": { "$ref": "#/components/headers/RequestId" }
         },
-        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CommandAccepted" } } }
+        "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{accepted_schema}") } } }
     }));
     let own = [
         (
@@ -70,8 +90,10 @@ pub fn responses(success: &str, conflicts: &[&str]) -> Value {
         (
             "404",
             error_response(
-                "No such task for this tenant. Another tenant's task answers exactly like a task that does not exist, a create with another tenant's task id included.",
-                &["task_not_found"],
+                &format!(
+                    "No such {one} for this tenant. Another tenant's {one} answers exactly like a {one} that does not exist, a create with another tenant's {one} id included."
+                ),
+                &[not_found],
             ),
         ),
         (
@@ -81,20 +103,26 @@ pub fn responses(success: &str, conflicts: &[&str]) -> Value {
         (
             "412",
             error_response(
-                "If-Match is stale: details.current_version is the task's version. Nothing appended.",
+                &format!(
+                    "If-Match is stale: details.current_version is the {one}'s version. Nothing appended."
+                ),
                 &["version_mismatch"],
             ),
         ),
         (
             "422",
             error_response(
-                "The Idempotency-Key was used before with a different command (on this task or another of the tenant's).",
+                &format!(
+                    "The Idempotency-Key was used before with a different command (on this {one} or another of the tenant's)."
+                ),
                 &["idempotency_key_reused"],
             ),
         ),
         ("503", {
             let mut response = error_response(
-                "The task's partition is changing owner and no owner took the command in time (COMMAND_TIMEOUT_MS). Without an Idempotency-Key it may or may not have been appended; retry with one.",
+                &format!(
+                    "The {one}'s partition is changing owner and no owner took the command in time (COMMAND_TIMEOUT_MS). Without an Idempotency-Key it may or may not have been appended; retry with one."
+                ),
                 &["partition_unavailable"],
             );
             response["headers"]["Retry-After"] =

@@ -1,44 +1,36 @@
 //! Gets a command to the writer of its stream's partition: the local writer
-//! when this instance owns the partition, otherwise the owner over HTTP.
+//! when this instance owns the partition, otherwise the owner (through an
+//! [`OwnerLink`] the caller supplies).
 //! Ownership moves during rebalances, so both paths retry until a deadline.
+
+mod answer;
+mod owner_link;
+mod submission;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_web::HttpResponse;
 use events::{Aggregate, Command};
 use platform::partitioner::partition_for_key;
-use platform::{ApiError, ErrorCode};
-use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-use crate::http::forward::Forwarder;
-use crate::http::request_context::RequestContext;
-use crate::http::response::command_response;
+pub use answer::Answer;
+pub use owner_link::OwnerLink;
+pub use submission::Submission;
+
 use crate::key_index::KeyIndex;
 use crate::ownership::{Registry, RoutingTable};
-use crate::writer::{CommandRequest, Idempotency, idempotency_key_reused};
+use crate::rejection::Rejection;
+use crate::writer::{CommandRequest, Idempotency};
 
 pub struct CommandService<A: Aggregate> {
     pub registry: Arc<Registry<A>>,
     pub routing: RoutingTable,
-    pub forwarder: Forwarder,
     pub keys: KeyIndex,
     pub partitions: i32,
     pub own_url: String,
     pub timeout: Duration,
-    pub max_body_bytes: usize,
-}
-
-/// A parsed command and what is needed to run it here or forward it.
-pub struct Submission<A: Aggregate> {
-    pub stream_id: Uuid,
-    pub command: A::Command,
-    pub context: RequestContext,
-    /// The path and body to send when the owner is another instance.
-    pub forward_path: String,
-    pub forward_body: Value,
 }
 
 impl<A: Aggregate> CommandService<A> {
@@ -46,7 +38,14 @@ impl<A: Aggregate> CommandService<A> {
         partition_for_key(stream_id.to_string().as_bytes(), self.partitions)
     }
 
-    pub async fn execute(&self, submission: Submission<A>) -> Result<HttpResponse, ApiError> {
+    /// Runs the command on this instance's writer when it owns the stream's
+    /// partition, else hands it to the owner through `owner`; ownership moves
+    /// during rebalances, so both are retried until the command timeout.
+    pub async fn execute<L: OwnerLink>(
+        &self,
+        submission: Submission<A>,
+        owner: &L,
+    ) -> Result<Answer<L::Answer>, Rejection> {
         let started = Instant::now();
         let partition = self.partition_of(submission.stream_id);
         let command_name = submission.command.name();
@@ -57,7 +56,7 @@ impl<A: Aggregate> CommandService<A> {
                 .stream_of(&submission.context.tenant_id, key)
                 .is_some_and(|stream| stream != submission.stream_id)
         {
-            return Err(idempotency_key_reused(key));
+            return Err(Rejection::IdempotencyKeyReused { key: key.clone() });
         }
         let metadata = submission.context.metadata();
         let idempotency = submission
@@ -81,33 +80,31 @@ impl<A: Aggregate> CommandService<A> {
             };
             if self.registry.submit(partition, request).is_ok() {
                 match tokio::time::timeout_at(deadline.into(), answer).await {
-                    Ok(Ok(Ok(outcome))) => break Ok(command_response::<A>(&outcome)),
-                    Ok(Ok(Err(error))) if error.code != ErrorCode::PartitionUnavailable => {
-                        break Err(error);
+                    Ok(Ok(Ok(outcome))) => break Ok(Answer::Decided(outcome)),
+                    Ok(Ok(Err(rejection))) if !rejection.is_unavailable() => {
+                        break Err(rejection);
                     }
                     _ => {}
                 }
             } else if !submission.context.forwarded
-                && let Some(owner) = self.routing.owner(partition).await
-                && owner != self.own_url
+                && let Some(owner_url) = self.routing.owner(partition).await
+                && owner_url != self.own_url
             {
-                match self.forwarder.forward(&owner, &submission).await {
-                    Some(response) => break Ok(response),
+                match owner.send_to(&owner_url).await {
+                    Some(answer) => break Ok(Answer::Forwarded(answer)),
                     None => self.routing.invalidate(),
                 }
             }
             if Instant::now() >= deadline
                 || submission.context.forwarded && !self.registry.owns(partition)
             {
-                break Err(ApiError::new(
-                    ErrorCode::PartitionUnavailable,
-                    "no instance could take the command for this stream in time; retry",
-                )
-                .with_details(json!({ "partition": partition })));
+                break Err(Rejection::Unavailable { partition });
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
 
+        // Also after a forwarded answer, whatever it was: the owner's own
+        // index remembers the key there, this one here.
         if let (Ok(_), Some(key)) = (&result, &submission.context.idempotency_key) {
             self.keys
                 .remember(&submission.context.tenant_id, key, submission.stream_id);
