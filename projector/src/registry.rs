@@ -3,7 +3,7 @@
 //! [`with_projection!`](crate::with_projection): adding a projection is one
 //! more arm there and its name in [`NAMES`].
 
-use crate::tasks;
+use read_model::tasks;
 
 pub const NAMES: &[&str] = &[tasks::NAME];
 
@@ -24,7 +24,7 @@ pub fn topic_name(name: &str) -> Result<&'static str, UnknownProjection> {
 macro_rules! with_projection {
     ($name:expr, $version:expr, |$projection:ident| $body:expr) => {
         match $name {
-            name if name == $crate::tasks::NAME => {
+            name if name == ::read_model::tasks::NAME => {
                 let $projection = $crate::tasks::Tasks::version($version);
                 Ok($body)
             }

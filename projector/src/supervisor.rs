@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use read_model::versions::Role;
 use sqlx::PgPool;
 
 use crate::config::Config;
@@ -19,7 +20,7 @@ use crate::engine::{self, WorkerHandle, WorkerSettings, WorkerState};
 use crate::projection::Projection;
 use crate::registry::{self, UnknownProjection};
 use crate::status::{KafkaProbe, MetricsPublisher, StatusSnapshot, StatusSource};
-use crate::versions::{self, Role, VersionError};
+use crate::versions::{self, VersionError};
 
 const TICK: Duration = Duration::from_secs(1);
 
@@ -77,7 +78,7 @@ impl Supervisor {
     /// snapshot, so the process serves its full status from the start.
     pub async fn start(config: Config, port: u16, pool: PgPool) -> Result<Self, SupervisorError> {
         for name in registry::NAMES {
-            versions::ensure_registered(&pool, name).await?;
+            read_model::versions::ensure_registered(&pool, name).await?;
         }
         let probe = Arc::new(KafkaProbe::new(&config.kafka.brokers)?);
         let source = StatusSource::new(
@@ -134,7 +135,7 @@ impl Supervisor {
     }
 
     async fn reconcile(&mut self) -> Result<(), SupervisorError> {
-        let wanted: BTreeMap<String, (String, u32)> = versions::list(&self.pool)
+        let wanted: BTreeMap<String, (String, u32)> = read_model::versions::list(&self.pool)
             .await?
             .into_iter()
             .filter(|version| version.role.is_consumed())

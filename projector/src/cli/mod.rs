@@ -99,7 +99,7 @@ impl Context {
     async fn from_env() -> Result<Self, CliError> {
         let config = Config::from_env()?;
         let pool = platform::postgres::connect(&config.database_url, 2).await?;
-        crate::migrations::run(&pool).await?;
+        read_model::migrations::run(&pool).await?;
         let probe = Arc::new(KafkaProbe::new(&config.kafka.brokers)?);
         let source = StatusSource::new(
             pool.clone(),
@@ -267,7 +267,7 @@ impl Context {
         let topic = self.source.topic_of(name)?;
         let version = match projection.version {
             Some(version) => version,
-            None => versions::live_version(&self.pool, name)
+            None => read_model::versions::live_version(&self.pool, name)
                 .await?
                 .ok_or_else(|| VersionError::NoLiveVersion {
                     name: name.to_owned(),
@@ -297,7 +297,7 @@ impl Context {
         all: bool,
         json: bool,
     ) -> Result<(), CliError> {
-        let events = parked::list(&self.pool, projection, all).await?;
+        let events = read_model::parked::list(&self.pool, projection, all).await?;
         if json {
             println!(
                 "{}",
@@ -312,7 +312,7 @@ impl Context {
     /// The projection id a parked event belongs to, parsed.
     async fn projection_of(&self, id: i64) -> Result<ParsedProjectionId, CliError> {
         let mut connection = self.pool.acquire().await?;
-        let event = parked::get(&mut connection, id)
+        let event = read_model::parked::get(&mut connection, id)
             .await?
             .ok_or(ReleaseError::NotFound(id))?;
         event

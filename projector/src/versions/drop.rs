@@ -5,12 +5,13 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use read_model::versions::{Role, lock_all};
+use read_model::{checkpoint, parked};
 use serde::Serialize;
 use sqlx::PgPool;
 
-use super::{Role, VersionError, lock_all, tables};
+use super::{VersionError, tables};
 use crate::projection::Projection;
-use crate::{checkpoint, parked};
 
 /// How long after it stopped being live a version may be dropped without
 /// `--force`. A query reads the live version once, at its start, and then may

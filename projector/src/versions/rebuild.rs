@@ -2,10 +2,11 @@
 //! tables and no checkpoints, which the projectors' supervisors pick up and
 //! consume from the start of the log with a new consumer group.
 
+use read_model::versions::{Role, lock_all};
 use serde::Serialize;
 use sqlx::PgPool;
 
-use super::{Role, VersionError, lock_all, tables};
+use super::{VersionError, tables};
 use crate::projection::Projection;
 
 #[derive(Debug, Clone, Serialize)]
