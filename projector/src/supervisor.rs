@@ -17,8 +17,7 @@ use sqlx::PgPool;
 
 use crate::config::Config;
 use crate::engine::{self, WorkerHandle, WorkerSettings, WorkerState};
-use crate::projection::Projection;
-use crate::registry::{self, UnknownProjection};
+use crate::registry::{RegisteredProjection, UnknownProjection, registry};
 use crate::status::{KafkaProbe, MetricsPublisher, StatusSnapshot, StatusSource};
 use crate::versions::{self, VersionError};
 
@@ -77,7 +76,7 @@ impl Supervisor {
     /// Starts the workers of every version to consume and takes a first
     /// snapshot, so the process serves its full status from the start.
     pub async fn start(config: Config, port: u16, pool: PgPool) -> Result<Self, SupervisorError> {
-        for name in registry::NAMES {
+        for name in registry().names() {
             read_model::versions::ensure_registered(&pool, name).await?;
         }
         let probe = Arc::new(KafkaProbe::new(&config.kafka.brokers)?);
@@ -187,9 +186,7 @@ impl Supervisor {
         name: &str,
         version: u32,
     ) -> Result<WorkerHandle, SupervisorError> {
-        crate::with_projection!(name, version, |projection| {
-            start_worker(projection, &self.config, self.port).await
-        })?
+        start_worker(registry().get(name)?, version, &self.config, self.port).await
     }
 
     /// Takes a snapshot, publishes it, and switches to a version being built
@@ -251,8 +248,9 @@ impl Supervisor {
     }
 }
 
-async fn start_worker<P: Projection>(
-    projection: P,
+async fn start_worker(
+    projection: &dyn RegisteredProjection,
+    version: u32,
     config: &Config,
     port: u16,
 ) -> Result<WorkerHandle, SupervisorError> {
@@ -269,8 +267,8 @@ async fn start_worker<P: Projection>(
         topic,
         group_prefix: config.group_prefix.clone(),
         client_id: format!(
-            "projector-{}-{}-{port}",
-            projection.id(),
+            "projector-{}.v{version}-{}-{port}",
+            projection.name(),
             std::process::id()
         ),
         database_url: config.database_url.clone(),
@@ -278,5 +276,5 @@ async fn start_worker<P: Projection>(
         session_timeout: config.session_timeout,
         batch: config.batch,
     };
-    Ok(engine::spawn(projection, settings).await?)
+    Ok(projection.spawn_worker(version, settings).await?)
 }
