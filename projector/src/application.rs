@@ -47,7 +47,7 @@ impl Application {
         let access =
             platform::http::AccessControl::new(authenticator, platform::auth::SCOPE_OPS_ADMIN);
         let pool = platform::postgres::connect(&config.database_url, 2).await?;
-        crate::migrations::run(&pool).await?;
+        read_model::migrations::run(&pool).await?;
 
         let http_settings = config.http.clone();
         let supervisor = Supervisor::start(config, port, pool.clone()).await?;

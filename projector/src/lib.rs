@@ -3,15 +3,14 @@
 //! offsets stored in the same transaction as the read-model changes so every
 //! event takes effect exactly once. Events that cannot be applied are parked
 //! (with the later events of their streams) instead of stopping anything;
-//! versions are rebuilt beside the live one and switched to atomically. See
-//! README.md for operating it.
+//! versions are rebuilt beside the live one and switched to atomically. The
+//! tables it writes are the `read-model` crate's. See README.md for
+//! operating it.
 
-pub mod checkpoint;
 pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod http;
-pub mod migrations;
 pub mod parked;
 pub mod projection;
 pub mod raw_record;

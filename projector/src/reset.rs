@@ -13,10 +13,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use read_model::checkpoint;
 use serde::Serialize;
 use sqlx::PgPool;
 
-use crate::checkpoint;
 use crate::status::KafkaProbe;
 
 /// Where the checkpoints go back to.

@@ -12,14 +12,14 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use read_model::versions::Role;
 use sqlx::PgPool;
 
 use crate::config::Config;
 use crate::engine::{self, WorkerHandle, WorkerSettings, WorkerState};
-use crate::projection::Projection;
-use crate::registry::{self, UnknownProjection};
+use crate::registry::{RegisteredProjection, UnknownProjection, registry};
 use crate::status::{KafkaProbe, MetricsPublisher, StatusSnapshot, StatusSource};
-use crate::versions::{self, Role, VersionError};
+use crate::versions::{self, VersionError};
 
 const TICK: Duration = Duration::from_secs(1);
 
@@ -76,8 +76,8 @@ impl Supervisor {
     /// Starts the workers of every version to consume and takes a first
     /// snapshot, so the process serves its full status from the start.
     pub async fn start(config: Config, port: u16, pool: PgPool) -> Result<Self, SupervisorError> {
-        for name in registry::NAMES {
-            versions::ensure_registered(&pool, name).await?;
+        for name in registry().names() {
+            read_model::versions::ensure_registered(&pool, name).await?;
         }
         let probe = Arc::new(KafkaProbe::new(&config.kafka.brokers)?);
         let source = StatusSource::new(
@@ -134,7 +134,7 @@ impl Supervisor {
     }
 
     async fn reconcile(&mut self) -> Result<(), SupervisorError> {
-        let wanted: BTreeMap<String, (String, u32)> = versions::list(&self.pool)
+        let wanted: BTreeMap<String, (String, u32)> = read_model::versions::list(&self.pool)
             .await?
             .into_iter()
             .filter(|version| version.role.is_consumed())
@@ -186,9 +186,7 @@ impl Supervisor {
         name: &str,
         version: u32,
     ) -> Result<WorkerHandle, SupervisorError> {
-        crate::with_projection!(name, version, |projection| {
-            start_worker(projection, &self.config, self.port).await
-        })?
+        start_worker(registry().get(name)?, version, &self.config, self.port).await
     }
 
     /// Takes a snapshot, publishes it, and switches to a version being built
@@ -250,8 +248,9 @@ impl Supervisor {
     }
 }
 
-async fn start_worker<P: Projection>(
-    projection: P,
+async fn start_worker(
+    projection: &dyn RegisteredProjection,
+    version: u32,
     config: &Config,
     port: u16,
 ) -> Result<WorkerHandle, SupervisorError> {
@@ -268,8 +267,8 @@ async fn start_worker<P: Projection>(
         topic,
         group_prefix: config.group_prefix.clone(),
         client_id: format!(
-            "projector-{}-{}-{port}",
-            projection.id(),
+            "projector-{}.v{version}-{}-{port}",
+            projection.name(),
             std::process::id()
         ),
         database_url: config.database_url.clone(),
@@ -277,5 +276,5 @@ async fn start_worker<P: Projection>(
         session_timeout: config.session_timeout,
         batch: config.batch,
     };
-    Ok(engine::spawn(projection, settings).await?)
+    Ok(projection.spawn_worker(version, settings).await?)
 }

@@ -50,7 +50,7 @@ impl Application {
             platform::http::AccessControl::new(authenticator, platform::auth::SCOPE_QUERIES_READ);
         let pool =
             platform::postgres::connect(&config.database_url, config.db_max_connections).await?;
-        projector::migrations::run(&pool).await?;
+        read_model::migrations::run(&pool).await?;
         let watcher = CheckpointWatcher::start(pool.clone(), config.topic.clone()).await?;
 
         let state = web::Data::new(AppState {

@@ -3,8 +3,8 @@
 //! its consistency wait: a request never mixes versions, and a switch
 //! (`projector rebuild`, `rollback`) takes effect from the next request on.
 
-use projector::tasks::{self, TaskTables};
-use projector::versions;
+use read_model::tasks::{self, TaskTables};
+use read_model::versions;
 use sqlx::PgPool;
 
 /// Response header naming the version that served the request (`tasks.v2`).

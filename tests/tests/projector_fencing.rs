@@ -63,7 +63,7 @@ async fn totals(pool: &PgPool) -> (i64, i64, i64) {
 async fn a_stale_worker_applies_only_what_the_new_owner_has_not() {
     let database = TestDatabase::create().await;
     let pool = database.pool().await;
-    projector::migrations::run(&pool).await.unwrap();
+    read_model::migrations::run(&pool).await.unwrap();
     let records = records();
     let n = records.len();
     let tasks = 20;
@@ -97,7 +97,7 @@ async fn a_stale_worker_applies_only_what_the_new_owner_has_not() {
 async fn two_workers_racing_over_the_same_records_apply_each_once() {
     let database = TestDatabase::create().await;
     let pool = database.pool().await;
-    projector::migrations::run(&pool).await.unwrap();
+    read_model::migrations::run(&pool).await.unwrap();
     let records = records();
     let n = records.len();
 

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use events::Envelope;
 use events::task::TaskEvent;
-use projector::parked::{self, ParkedEvent};
 use projector::projection::{Applied, Decoded, Projection, ProjectionId};
 use projector::tasks::{TaskRecord, Tasks};
+use read_model::parked::ParkedEvent;
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool, Row};
 use tests::TestEnv;
@@ -92,7 +92,9 @@ async fn task(pool: &PgPool, task_id: uuid::Uuid) -> Option<(i64, String, String
 }
 
 async fn parked_events(pool: &PgPool) -> Vec<ParkedEvent> {
-    parked::list(pool, Some(PROJECTION), true).await.unwrap()
+    read_model::parked::list(pool, Some(PROJECTION), true)
+        .await
+        .unwrap()
 }
 
 async fn readiness(url: &str) -> Value {
@@ -205,7 +207,9 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
     );
 
     // The fix is deployed: a retry applies the three in order.
-    let released = parked::retry(&pool, &NextDeploy, first).await.unwrap();
+    let released = projector::parked::retry(&pool, &NextDeploy, first)
+        .await
+        .unwrap();
     assert!(released.unparked(), "{released:?}");
     assert_eq!(released.applied.len(), 3);
     assert_eq!(

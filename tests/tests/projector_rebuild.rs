@@ -355,7 +355,7 @@ async fn a_rebuild_under_traffic_switches_the_query_api_with_no_failed_or_mixed_
 }
 
 async fn live_version(pool: &PgPool) -> Option<u32> {
-    projector::versions::live_version(pool, "tasks")
+    read_model::versions::live_version(pool, "tasks")
         .await
         .unwrap()
 }

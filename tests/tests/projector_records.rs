@@ -183,7 +183,7 @@ async fn an_undecodable_record_is_parked_with_the_rest_of_its_stream_while_other
             "other streams of the partition flow"
         );
     }
-    let parked = projector::parked::list(&pool, Some(PROJECTION), true)
+    let parked = read_model::parked::list(&pool, Some(PROJECTION), true)
         .await
         .unwrap();
     let offsets: Vec<i64> = parked.iter().map(|p| p.offset).collect();
@@ -301,7 +301,7 @@ async fn an_undecodable_record_is_parked_with_the_rest_of_its_stream_while_other
     let (status, readyz) = get_json(&format!("{}/readyz", projector.url)).await;
     assert_eq!((status, readyz["status"].as_str()), (200, Some("ready")));
 
-    let resolved = projector::parked::list(&pool, Some(PROJECTION), true)
+    let resolved = read_model::parked::list(&pool, Some(PROJECTION), true)
         .await
         .unwrap();
     let statuses: Vec<(&str, Option<&str>)> = resolved
@@ -387,7 +387,7 @@ async fn events_that_cannot_be_applied_are_parked_with_the_rest_of_their_stream(
             "other tasks flow"
         );
     }
-    let parked = projector::parked::list(&pool, Some(PROJECTION), false)
+    let parked = read_model::parked::list(&pool, Some(PROJECTION), false)
         .await
         .unwrap();
     let summary: Vec<(i64, Option<String>)> = parked

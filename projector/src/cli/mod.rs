@@ -19,13 +19,12 @@ pub use args::{Command, HELP, ProjectionArg, UsageError, parse};
 
 use crate::application::{StartError, serve_from_env};
 use crate::config::Config;
-use crate::parked::{self, ReleaseError};
+use crate::parked::ReleaseError;
 use crate::projection::ParsedProjectionId;
-use crate::registry::UnknownProjection;
+use crate::registry::{UnknownProjection, registry};
 use crate::reset::{self, ResetError};
 use crate::status::{KafkaProbe, StatusError, StatusSource};
 use crate::versions::{self, VersionError};
-use crate::with_projection;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -99,7 +98,7 @@ impl Context {
     async fn from_env() -> Result<Self, CliError> {
         let config = Config::from_env()?;
         let pool = platform::postgres::connect(&config.database_url, 2).await?;
-        crate::migrations::run(&pool).await?;
+        read_model::migrations::run(&pool).await?;
         let probe = Arc::new(KafkaProbe::new(&config.kafka.brokers)?);
         let source = StatusSource::new(
             pool.clone(),
@@ -154,9 +153,11 @@ impl Context {
     }
 
     async fn rebuild(&self, projection: &ProjectionArg, wait: bool) -> Result<(), CliError> {
-        let started = with_projection!(projection.name.as_str(), 1, |any| {
-            versions::start_rebuild(&self.pool, &any).await
-        })??;
+        let registered = registry().get(&projection.name)?;
+        let started = versions::start_rebuild(&self.pool, registered.name(), |version| {
+            registered.tables(version)
+        })
+        .await?;
         let id = format!("{}.v{}", started.name, started.version);
         println!(
             "building {id} beside the live {}.v{} (consumer group {}): the query API keeps serving v{} until {id} has caught up",
@@ -185,7 +186,7 @@ impl Context {
 
     async fn rollback(&self, projection: &ProjectionArg) -> Result<(), CliError> {
         let name = &projection.name;
-        crate::registry::topic_name(name)?;
+        registry().get(name)?;
         let (topic, partitions) = self.partitions_of(name).await?;
         let switched = match projection.version {
             Some(version) => {
@@ -201,10 +202,9 @@ impl Context {
     }
 
     async fn drop_version(&self, projection: &ProjectionArg, force: bool) -> Result<(), CliError> {
-        let name = projection.name.as_str();
-        let dropped = with_projection!(name, 1, |any| {
-            versions::drop_version(&self.pool, &any, projection.version, force).await
-        })??;
+        let registered = registry().get(&projection.name)?;
+        let name = registered.name();
+        let dropped = versions::drop_version(&self.pool, name, projection.version, force).await?;
         let id = format!("{name}.v{}", dropped.version);
         let group = self.source.group_of(&id);
         println!(
@@ -212,9 +212,13 @@ impl Context {
             dropped.was
         );
         self.wait_for_empty_group(&group).await;
-        with_projection!(name, dropped.version, |version| {
-            versions::finish_drop(&self.pool, &version).await
-        })??;
+        versions::finish_drop(
+            &self.pool,
+            name,
+            dropped.version,
+            &registered.tables(dropped.version),
+        )
+        .await?;
         if let Err(error) = self.delete_group(&group).await {
             eprintln!("could not delete the consumer group {group}: {error}");
         }
@@ -267,7 +271,7 @@ impl Context {
         let topic = self.source.topic_of(name)?;
         let version = match projection.version {
             Some(version) => version,
-            None => versions::live_version(&self.pool, name)
+            None => read_model::versions::live_version(&self.pool, name)
                 .await?
                 .ok_or_else(|| VersionError::NoLiveVersion {
                     name: name.to_owned(),
@@ -297,7 +301,7 @@ impl Context {
         all: bool,
         json: bool,
     ) -> Result<(), CliError> {
-        let events = parked::list(&self.pool, projection, all).await?;
+        let events = read_model::parked::list(&self.pool, projection, all).await?;
         if json {
             println!(
                 "{}",
@@ -312,7 +316,7 @@ impl Context {
     /// The projection id a parked event belongs to, parsed.
     async fn projection_of(&self, id: i64) -> Result<ParsedProjectionId, CliError> {
         let mut connection = self.pool.acquire().await?;
-        let event = parked::get(&mut connection, id)
+        let event = read_model::parked::get(&mut connection, id)
             .await?
             .ok_or(ReleaseError::NotFound(id))?;
         event
@@ -325,9 +329,10 @@ impl Context {
 
     async fn parked_retry(&self, id: i64) -> Result<(), CliError> {
         let owner = self.projection_of(id).await?;
-        let released = with_projection!(owner.name.as_str(), owner.version, |projection| {
-            parked::retry(&self.pool, &projection, id).await
-        })??;
+        let released = registry()
+            .get(&owner.name)?
+            .retry(&self.pool, owner.version, id)
+            .await?;
         print!("{}", print::released(&released));
         if released.unparked() {
             Ok(())
@@ -340,9 +345,10 @@ impl Context {
 
     async fn parked_skip(&self, id: i64, by: &str, reason: &str) -> Result<(), CliError> {
         let owner = self.projection_of(id).await?;
-        let released = with_projection!(owner.name.as_str(), owner.version, |projection| {
-            parked::skip(&self.pool, &projection, id, by, reason).await
-        })??;
+        let released = registry()
+            .get(&owner.name)?
+            .skip(&self.pool, owner.version, id, by, reason)
+            .await?;
         print!("{}", print::released(&released));
         if released.unparked() {
             Ok(())

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::parked::{ParkedEvent, Released};
+use read_model::parked::ParkedEvent;
+
+use crate::parked::Released;
 use crate::reset::ResetPlan;
 use crate::status::StatusSnapshot;
 
@@ -128,7 +130,7 @@ pub fn parked(events: &[ParkedEvent]) -> String {
     ];
     for event in events {
         let status = match (&event.skipped_by, &event.skip_reason) {
-            (Some(by), Some(reason)) if event.status == crate::parked::SKIPPED => {
+            (Some(by), Some(reason)) if event.status == read_model::parked::SKIPPED => {
                 format!("skipped by {by}: {}", shorten(reason, 40))
             }
             _ => event.status.clone(),

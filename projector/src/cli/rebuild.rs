@@ -1,9 +1,9 @@
 //! Following a rebuild until the projectors switch the query API to it.
 
+use read_model::versions::Role;
 use std::time::Duration;
 
 use crate::status::{State, StatusSource};
-use crate::versions::Role;
 
 use super::CliError;
 

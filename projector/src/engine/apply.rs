@@ -4,15 +4,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use read_model::checkpoint;
+use read_model::parked::{self, RawRecord, ToPark};
 use sqlx::PgPool;
 
 use super::batch::Batch;
 use super::isolate::apply_isolating_refusals;
 use super::routing::{ParkedRecord, Parking};
-use crate::checkpoint;
-use crate::parked::{self, ToPark};
 use crate::projection::{Applied, Decoded, Failure, Projection};
-use crate::raw_record::RawRecord;
 
 pub struct BatchOutcome {
     /// What the projection applied (its failures are in `parking`).

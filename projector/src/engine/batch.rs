@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 use rdkafka::Message;
 use rdkafka::consumer::BaseConsumer;
 use rdkafka::message::BorrowedMessage;
+use read_model::parked::RawRecord;
 
 use super::context::ProjectorContext;
 use super::state::WorkerState;
 use crate::config::BatchSettings;
 use crate::projection::{Decoded, Failure, Projection};
-use crate::raw_record::RawRecord;
+use crate::raw_record;
 
 /// How long a poll waits when no batch is open, so the worker still checks
 /// for shutdown and does its housekeeping.
@@ -134,7 +135,7 @@ fn take<P: Projection>(
     }
     batch
         .raw
-        .insert((partition, offset), RawRecord::of(message));
+        .insert((partition, offset), raw_record::of(message));
     match projection.decode(message.payload()) {
         Ok(event) => batch.records.push(Decoded {
             partition,

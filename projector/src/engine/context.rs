@@ -11,11 +11,11 @@ use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, RebalanceProtoc
 use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::types::RDKafkaRespErr;
+use read_model::checkpoint;
 use sqlx::PgPool;
 use tokio::runtime::Runtime;
 
 use super::state::WorkerState;
-use crate::checkpoint;
 
 pub struct ProjectorContext {
     /// The worker thread's runtime: callbacks run inside `poll` on that

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use read_model::{checkpoint, parked};
 use sqlx::PgPool;
 use tokio::runtime::Runtime;
 
@@ -19,9 +20,7 @@ use super::batch::{Batch, collect};
 use super::context::ProjectorContext;
 use super::metrics;
 use super::state::WorkerState;
-use crate::checkpoint;
 use crate::config::BatchSettings;
-use crate::parked;
 use crate::projection::Projection;
 
 /// How often a worker refreshes its gauges, counts the events parked in its

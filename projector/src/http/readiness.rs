@@ -8,10 +8,10 @@
 //! for people: `status`, `parked_events` and the `ParkedEvents` alert.
 
 use actix_web::{HttpResponse, web};
+use read_model::parked;
 use serde_json::json;
 
 use super::Projections;
-use crate::parked;
 
 pub async fn readyz(projections: web::Data<Projections>) -> HttpResponse {
     let database = sqlx::query("SELECT 1")

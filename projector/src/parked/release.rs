@@ -8,11 +8,11 @@
 //! while its parked events are being released, and no event of the stream
 //! can be applied before them.
 
+use read_model::checkpoint;
+use read_model::parked::{self as store, PARKED, ParkedEvent};
 use serde::Serialize;
 use sqlx::{Connection, PgConnection, PgPool};
 
-use super::store::{self, PARKED, ParkedEvent};
-use crate::checkpoint;
 use crate::projection::{Decoded, Projection};
 use crate::refusal::refused_for_its_data;
 

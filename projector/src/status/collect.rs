@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::Utc;
+use read_model::versions::{self, Role};
+use read_model::{checkpoint, parked};
 use sqlx::PgPool;
 
 use super::progress::{catch_up_seconds, rate};
 use super::{KafkaProbe, PartitionStatus, State, StatusSnapshot, VersionStatus};
-use crate::registry::{self, UnknownProjection};
-use crate::versions::{self, Role};
-use crate::{checkpoint, parked};
+use crate::registry::{UnknownProjection, registry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StatusError {
@@ -66,7 +66,7 @@ impl StatusSource {
         Ok(format!(
             "{}{}",
             self.topic_prefix,
-            registry::topic_name(name)?
+            registry().get(name)?.topic_name()
         ))
     }
 

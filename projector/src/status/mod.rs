@@ -11,9 +11,9 @@ mod progress;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use read_model::versions::Role;
 use serde::Serialize;
 
-use crate::versions::Role;
 pub use collect::{StatusError, StatusSource};
 pub use kafka_probe::KafkaProbe;
 pub use metrics::MetricsPublisher;

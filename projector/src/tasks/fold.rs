@@ -6,13 +6,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use events::DomainEvent;
 use events::task::TaskEvent;
+use read_model::tasks::{DayKey, HistoryRow, StatusKey, TaskRow};
 use uuid::Uuid;
 
+use super::evolve::evolve_row;
 use super::record::TaskRecord;
-use super::row::TaskRow;
 use crate::projection::{Decoded, Failure};
 
 /// Why an event cannot be applied to the task it names.
@@ -38,29 +39,6 @@ pub enum FoldError {
     #[error("task {task_id} already exists; event {event_id} creates it again")]
     CreatedTwice { task_id: Uuid, event_id: Uuid },
 }
-
-#[derive(Debug, Clone)]
-pub struct HistoryRow {
-    pub event_id: Uuid,
-    pub task_id: Uuid,
-    pub tenant_id: String,
-    pub version: i64,
-    pub event_type: String,
-    pub schema_version: i32,
-    pub data: serde_json::Value,
-    pub recorded_schema_version: i32,
-    pub occurred_at: DateTime<Utc>,
-    pub command_id: String,
-    pub correlation_id: String,
-    pub causation_id: String,
-    pub actor: String,
-    pub source_partition: i32,
-    pub source_offset: i64,
-}
-
-/// The statistics rows' key: tenant, status (or day) and source partition.
-pub type StatusKey = (String, &'static str, i32);
-pub type DayKey = (String, NaiveDate, i32);
 
 #[derive(Debug, Default)]
 pub struct Changes {
@@ -150,7 +128,7 @@ impl<'a> BatchFold<'a> {
             return;
         }
 
-        let row = TaskRow::evolve(current, &record.event, record.partition, record.offset);
+        let row = evolve_row(current, &record.event, record.partition, record.offset);
         if matches!(record.event.event, TaskEvent::Completed) {
             let day = envelope.occurred_at.date_naive();
             *self

@@ -1,12 +1,12 @@
 //! Projection `tasks`: the current state of every task, its audit trail and
 //! per-tenant statistics. Version N writes `tasks_vN`, `task_history_vN`,
-//! `task_stats_vN` and `task_daily_completions_vN`.
+//! `task_stats_vN` and `task_daily_completions_vN` (their names and rows are
+//! `read_model::tasks`).
 
+mod evolve;
 mod fold;
 mod record;
-mod row;
 mod store;
-mod tables;
 
 use std::collections::HashMap;
 
@@ -14,13 +14,12 @@ use events::task::Task;
 use events::{Aggregate, Envelope};
 use sqlx::PgConnection;
 
-use crate::projection::{Applied, Decoded, Projection, ProjectionId};
-pub use fold::{BatchFold, Changes, FoldError, HistoryRow};
-pub use record::TaskRecord;
-pub use row::{TaskRow, priority_from_str, status_from_str};
-pub use tables::TaskTables;
+use read_model::tasks::{NAME, TaskRow, TaskTables};
 
-pub const NAME: &str = "tasks";
+use crate::projection::{Applied, Decoded, Projection, ProjectionId};
+pub use evolve::evolve_row;
+pub use fold::{BatchFold, Changes, FoldError};
+pub use record::TaskRecord;
 
 /// The `tasks` projection writing the tables of one version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,9 +8,9 @@ use events::task::Task;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
-use super::fold::{DayKey, HistoryRow, StatusKey};
-use super::row::{TaskRow, priority_from_str, status_from_str};
-use super::tables::TaskTables;
+use read_model::tasks::{
+    DayKey, HistoryRow, StatusKey, TaskRow, TaskTables, priority_from_str, status_from_str,
+};
 
 pub async fn load_tasks(
     connection: &mut PgConnection,

@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use read_model::versions::{Role, lock_all};
+use read_model::{checkpoint, parked};
 use serde::Serialize;
 use sqlx::PgPool;
 
-use super::{Role, VersionError, lock_all, tables};
-use crate::projection::Projection;
-use crate::{checkpoint, parked};
+use super::{VersionError, tables};
 
 /// How long after it stopped being live a version may be dropped without
 /// `--force`. A query reads the live version once, at its start, and then may
@@ -30,13 +30,12 @@ pub struct Dropped {
 /// Marks a version dropped: `version`, or when `None` the only standby
 /// version. The live version cannot be dropped; a building one can (that
 /// abandons the rebuild).
-pub async fn drop_version<P: Projection>(
+pub async fn drop_version(
     pool: &PgPool,
-    projection: &P,
+    name: &str,
     version: Option<u32>,
     force: bool,
 ) -> Result<Dropped, VersionError> {
-    let name = projection.id().name;
     let mut transaction = pool.begin().await?;
     let versions = lock_all(&mut transaction, name).await?;
     let standby: Vec<u32> = versions
@@ -104,12 +103,17 @@ pub async fn drop_version<P: Projection>(
 }
 
 /// Deletes the tables, checkpoints and parked events of a dropped version
-/// (`projection` at that version). Waits for a worker still finishing a
-/// batch on its tables (DROP TABLE takes their lock).
-pub async fn finish_drop<P: Projection>(pool: &PgPool, projection: &P) -> Result<(), VersionError> {
-    let id = projection.id().to_string();
+/// (`tables` are its tables). Waits for a worker still finishing a batch on
+/// its tables (DROP TABLE takes their lock).
+pub async fn finish_drop(
+    pool: &PgPool,
+    name: &str,
+    version: u32,
+    tables: &[String],
+) -> Result<(), VersionError> {
+    let id = format!("{name}.v{version}");
     let mut transaction = pool.begin().await?;
-    tables::drop_tables(&mut transaction, &projection.tables()).await?;
+    tables::drop_tables(&mut transaction, tables).await?;
     checkpoint::delete_all(&mut transaction, &id).await?;
     parked::delete_all(&mut transaction, &id).await?;
     transaction.commit().await?;

@@ -2,11 +2,11 @@
 //! tables and no checkpoints, which the projectors' supervisors pick up and
 //! consume from the start of the log with a new consumer group.
 
+use read_model::versions::{Role, lock_all};
 use serde::Serialize;
 use sqlx::PgPool;
 
-use super::{Role, VersionError, lock_all, tables};
-use crate::projection::Projection;
+use super::{VersionError, tables};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RebuildStarted {
@@ -17,14 +17,15 @@ pub struct RebuildStarted {
     pub live: u32,
 }
 
-/// Adds version max+1 of `projection`'s projection as `building`, with tables
-/// created like the live version's. Version numbers are never reused, so a
-/// dropped version's consumer group or leftovers cannot leak into a new one.
-pub async fn start_rebuild<P: Projection>(
+/// Adds version max+1 of projection `name` as `building`, with tables
+/// created like the live version's (`tables_of` names a version's tables).
+/// Version numbers are never reused, so a dropped version's consumer group
+/// or leftovers cannot leak into a new one.
+pub async fn start_rebuild(
     pool: &PgPool,
-    projection: &P,
+    name: &str,
+    tables_of: impl Fn(u32) -> Vec<String>,
 ) -> Result<RebuildStarted, VersionError> {
-    let name = projection.id().name;
     let mut transaction = pool.begin().await?;
     let versions = lock_all(&mut transaction, name).await?;
     if let Some(building) = versions.iter().find(|v| v.role == Role::Building) {
@@ -41,12 +42,7 @@ pub async fn start_rebuild<P: Projection>(
         })?
         .version;
     let version = versions.iter().map(|v| v.version).max().unwrap_or(0) + 1;
-    tables::create_like(
-        &mut transaction,
-        &projection.at_version(live).tables(),
-        &projection.at_version(version).tables(),
-    )
-    .await?;
+    tables::create_like(&mut transaction, &tables_of(live), &tables_of(version)).await?;
     sqlx::query(
         "INSERT INTO projection_versions (projection, version, state) VALUES ($1, $2, 'building')",
     )

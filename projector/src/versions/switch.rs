@@ -10,11 +10,12 @@
 
 use std::time::{Duration, Instant};
 
+use read_model::checkpoint;
+use read_model::versions::{ProjectionVersion, Role, lock_all};
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 
-use super::{ProjectionVersion, Role, VersionError, lock_all};
-use crate::checkpoint;
+use super::VersionError;
 
 /// The longest the live version's workers are held while the target catches
 /// up its last records. A version is only switched to once its lag is under

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use projector::checkpoint::{self, CheckpointMoved, NOTIFY_CHANNEL};
+use read_model::checkpoint::{self, CheckpointMoved, NOTIFY_CHANNEL};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;

@@ -117,7 +117,7 @@ impl AppState {
     /// Whether the event at the position waits parked in `model`'s version
     /// (when unsure, it is not claimed).
     async fn parked_at(&self, model: &ReadModel, partition: i32, offset: i64) -> bool {
-        projector::parked::is_waiting_at(
+        read_model::parked::is_waiting_at(
             &self.pool,
             &model.projection,
             &self.topic,

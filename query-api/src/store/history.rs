@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use projector::tasks::TaskTables;
+use read_model::tasks::TaskTables;
 use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use projector::tasks::TaskTables;
+use read_model::tasks::TaskTables;
 use serde::Serialize;
 use sqlx::{PgPool, Row};
 

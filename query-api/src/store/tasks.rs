@@ -1,5 +1,5 @@
 use chrono::{DateTime, NaiveDate, Utc};
-use projector::tasks::TaskTables;
+use read_model::tasks::TaskTables;
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;

@@ -118,7 +118,7 @@ pub async fn actual(pool: &PgPool) -> ReadModels {
 
 /// What the database holds in the tables of `tasks.v{version}`.
 pub async fn actual_version(pool: &PgPool, version: u32) -> ReadModels {
-    let tables = projector::tasks::TaskTables::for_version(version);
+    let tables = read_model::tasks::TaskTables::for_version(version);
     let mut models = ReadModels::default();
     let rows = sqlx::query(&format!(
         "SELECT task_id, tenant_id, title, description, priority, due_date, assignee, tags, status, version,

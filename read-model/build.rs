@@ -1,4 +1,4 @@
-// `sqlx::migrate!` embeds projector/migrations at compile time; rebuild when
+// `sqlx::migrate!` embeds read-model/migrations at compile time; rebuild when
 // a migration is added or changed (as the sqlx documentation advises).
 fn main() {
     println!("cargo:rerun-if-changed=migrations");

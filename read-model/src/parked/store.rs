@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool, Row};
 
-use crate::raw_record::RawRecord;
+use super::raw_record::RawRecord;
 
 pub const PARKED: &str = "parked";
 pub const RETRIED: &str = "retried";

@@ -1,5 +1,5 @@
 //! The read-model schema, embedded in the binary and applied at start-up by
-//! the projector (and by the query API, so either may start first).
+//! the projector and by the query API, so either may start first.
 
 use sqlx::PgPool;
 use sqlx::migrate::{MigrateError, Migrator};
