@@ -249,7 +249,7 @@ fn rejects_an_unknown_version() {
     assert!(matches!(
         validate_envelope(&envelope),
         Err(SchemaError::UnknownVersion {
-            schema_version: 3,
+            schema_version: 4,
             ..
         })
     ));
