@@ -31,9 +31,10 @@ macro_rules! event_schema {
     };
 }
 
-static EVENT_SCHEMAS: [EventSchema; 19] = [
+static EVENT_SCHEMAS: [EventSchema; 22] = [
     event_schema!("task", "TaskCreated", 1),
     event_schema!("task", "TaskCreated", 2),
+    event_schema!("task", "TaskCreated", 3),
     event_schema!("task", "TaskRenamed", 1),
     event_schema!("task", "TaskDescriptionChanged", 1),
     event_schema!("task", "TaskPriorityChanged", 1),
@@ -45,6 +46,8 @@ static EVENT_SCHEMAS: [EventSchema; 19] = [
     event_schema!("task", "TaskCompleted", 1),
     event_schema!("task", "TaskReopened", 1),
     event_schema!("task", "TaskArchived", 1),
+    event_schema!("task", "TaskMovedToProject", 1),
+    event_schema!("task", "TaskRemovedFromProject", 1),
     event_schema!("project", "ProjectCreated", 1),
     event_schema!("project", "ProjectRenamed", 1),
     event_schema!("project", "ProjectArchived", 1),

@@ -15,6 +15,7 @@ fn created() -> TaskEvent {
         due_date: NaiveDate::from_ymd_opt(2030, 1, 31),
         assignee: Some("alice".into()),
         tags: vec!["docs".into()],
+        project_id: None,
     })
 }
 
@@ -244,11 +245,11 @@ fn rejects_an_unknown_version() {
         })
     );
 
-    let envelope = broken(created(), |envelope| envelope["schema_version"] = json!(3));
+    let envelope = broken(created(), |envelope| envelope["schema_version"] = json!(4));
     assert!(matches!(
         validate_envelope(&envelope),
         Err(SchemaError::UnknownVersion {
-            schema_version: 3,
+            schema_version: 4,
             ..
         })
     ));

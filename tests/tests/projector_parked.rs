@@ -23,16 +23,16 @@ use tests::read_side::story::{Rng, TaskStory};
 const PROJECTOR: &str = env!("CARGO_BIN_EXE_test-projector");
 
 /// The deploy that fixes the poison: it reads `TaskCreated` at schema
-/// version 3 — which this code base does not know (`title` renamed to
+/// version 9 — which this code base does not know (`title` renamed to
 /// `name`) — by upcasting it to version 2, and is the `tasks` projection in
 /// every other way. A real fix is the same thing in `events::task::codec`,
 /// shipped in a new build of the projector.
 struct NextDeploy;
 
 impl NextDeploy {
-    fn upcast_v3(value: &[u8]) -> Option<Vec<u8>> {
+    fn upcast_v9(value: &[u8]) -> Option<Vec<u8>> {
         let mut envelope: Value = serde_json::from_slice(value).ok()?;
-        if envelope["event_type"] != "TaskCreated" || envelope["schema_version"] != 3 {
+        if envelope["event_type"] != "TaskCreated" || envelope["schema_version"] != 9 {
             return None;
         }
         let data = envelope["data"].as_object_mut()?;
@@ -64,7 +64,7 @@ impl Projection for NextDeploy {
 
     fn decode(&self, value: Option<&[u8]>) -> Result<TaskRecord, String> {
         Tasks::V1.decode(value).or_else(|error| {
-            let upcast = value.and_then(Self::upcast_v3).ok_or(error)?;
+            let upcast = value.and_then(Self::upcast_v9).ok_or(error)?;
             Tasks::V1.decode(Some(&upcast))
         })
     }
@@ -118,9 +118,9 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
     // read, then renamed and completed: the whole stream waits.
     let mut newer = TaskStory::new("acme");
     let mut created = newer.create("ignored", &mut rng);
-    created.schema_version = 3;
+    created.schema_version = 9;
     created.data = json!({ "name": "From the future", "description": null, "priority": "high",
-                           "due_date": null, "assignee": null, "tags": ["v3"] });
+                           "due_date": null, "assignee": null, "tags": ["v9"] });
     producer.send(&created).await;
     producer
         .send(&newer.envelope(TaskEvent::Renamed {
@@ -159,7 +159,7 @@ async fn a_retry_after_the_fix_applies_the_parked_stream_in_order_and_unparks_it
         listed[0]["error"]
             .as_str()
             .unwrap()
-            .contains("unsupported schema version 3"),
+            .contains("unsupported schema version 9"),
         "{}",
         listed[0]
     );

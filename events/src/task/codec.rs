@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use uuid::Uuid;
 
-use super::upcast::{TaskCreatedV1, upcast_task_created_v1};
+use super::upcast::{TaskCreatedV1, TaskCreatedV2, upcast_task_created_v1, upcast_task_created_v2};
 use super::{Priority, TaskEvent};
 use crate::DecodeError;
 
@@ -23,10 +24,12 @@ pub(super) fn encode(event: &TaskEvent) -> Value {
         TaskEvent::Rescheduled { due_date } => json!({ "due_date": due_date }),
         TaskEvent::Assigned { assignee } => json!({ "assignee": assignee }),
         TaskEvent::TagAdded { tag } | TaskEvent::TagRemoved { tag } => json!({ "tag": tag }),
+        TaskEvent::MovedToProject { project_id } => json!({ "project_id": project_id }),
         TaskEvent::Unassigned
         | TaskEvent::Completed
         | TaskEvent::Reopened
-        | TaskEvent::Archived => json!({}),
+        | TaskEvent::Archived
+        | TaskEvent::RemovedFromProject => json!({}),
     }
 }
 
@@ -41,10 +44,13 @@ pub(super) fn decode(
         data,
     };
     match (event_type, schema_version) {
-        ("TaskCreated", 2) => read.data().map(TaskEvent::Created),
+        ("TaskCreated", 3) => read.data().map(TaskEvent::Created),
+        ("TaskCreated", 2) => read
+            .data::<TaskCreatedV2>()
+            .map(|v2| TaskEvent::Created(upcast_task_created_v2(v2))),
         ("TaskCreated", 1) => read
             .data::<TaskCreatedV1>()
-            .map(|v1| TaskEvent::Created(upcast_task_created_v1(v1))),
+            .map(|v1| TaskEvent::Created(upcast_task_created_v2(upcast_task_created_v1(v1)))),
         ("TaskRenamed", 1) => read
             .data()
             .map(|TitleData { title }| TaskEvent::Renamed { title }),
@@ -70,6 +76,10 @@ pub(super) fn decode(
         ("TaskCompleted", 1) => read.data().map(|NoData {}| TaskEvent::Completed),
         ("TaskReopened", 1) => read.data().map(|NoData {}| TaskEvent::Reopened),
         ("TaskArchived", 1) => read.data().map(|NoData {}| TaskEvent::Archived),
+        ("TaskMovedToProject", 1) => read
+            .data()
+            .map(|ProjectData { project_id }| TaskEvent::MovedToProject { project_id }),
+        ("TaskRemovedFromProject", 1) => read.data().map(|NoData {}| TaskEvent::RemovedFromProject),
         _ if TaskEvent::EVENT_TYPES.contains(&event_type) => Err(DecodeError::UnsupportedVersion {
             event_type: event_type.to_owned(),
             schema_version,
@@ -131,6 +141,12 @@ struct TagData {
     tag: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectData {
+    project_id: Uuid,
+}
+
 /// Events without fields carry `{}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,6 +167,7 @@ mod tests {
             due_date: NaiveDate::from_ymd_opt(2024, 12, 31),
             assignee: Some("bob".into()),
             tags: vec!["docs".into()],
+            project_id: None,
         });
         assert_eq!(
             event.data(),
@@ -161,6 +178,7 @@ mod tests {
                 "due_date": "2024-12-31",
                 "assignee": "bob",
                 "tags": ["docs"],
+                "project_id": null,
             })
         );
         assert_eq!(TaskEvent::Completed.data(), json!({}));
@@ -184,7 +202,7 @@ mod tests {
             })
         );
         assert!(matches!(
-            TaskEvent::decode("TaskCreated", 3, &json!({})),
+            TaskEvent::decode("TaskCreated", 4, &json!({})),
             Err(DecodeError::UnsupportedVersion { .. })
         ));
     }

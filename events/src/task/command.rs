@@ -1,5 +1,6 @@
 use chrono::NaiveDate;
 use serde::Serialize;
+use uuid::Uuid;
 
 use super::Priority;
 use crate::Command;
@@ -39,6 +40,10 @@ pub enum TaskCommand {
     Complete,
     Reopen,
     Archive,
+    MoveToProject {
+        project_id: Uuid,
+    },
+    RemoveFromProject,
 }
 
 /// The fields of [`TaskCommand::Create`].
@@ -50,11 +55,12 @@ pub struct CreateTask {
     pub due_date: Option<NaiveDate>,
     pub assignee: Option<String>,
     pub tags: Vec<String>,
+    pub project_id: Option<Uuid>,
 }
 
 impl TaskCommand {
     /// Every command name, as accepted by [`super::parse_command`].
-    pub const NAMES: [&'static str; 12] = [
+    pub const NAMES: [&'static str; 14] = [
         "create",
         "rename",
         "change-description",
@@ -67,6 +73,8 @@ impl TaskCommand {
         "complete",
         "reopen",
         "archive",
+        "move-to-project",
+        "remove-from-project",
     ];
 }
 
@@ -85,6 +93,8 @@ impl Command for TaskCommand {
             Self::Complete => "complete",
             Self::Reopen => "reopen",
             Self::Archive => "archive",
+            Self::MoveToProject { .. } => "move-to-project",
+            Self::RemoveFromProject => "remove-from-project",
         }
     }
 

@@ -19,7 +19,12 @@ use crate::Command;
 /// so retries and double clicks are harmless: renaming to the current title, changing
 /// the description, priority or due date to the current one, assigning the current
 /// assignee, unassigning an unassigned task, adding a tag that is present and removing
-/// one that is absent.
+/// one that is absent, moving a task to the project it is in, and removing a task that
+/// is in no project from its project.
+///
+/// Whether the project exists, is active and belongs to the tenant is not the task's
+/// to know: the process manager reacts to moves into archived projects (see
+/// ARCHITECTURE.md), and the read side only counts a task in a project of its tenant.
 pub fn decide(state: &Task, command: &TaskCommand) -> Result<Vec<TaskEvent>, TaskError> {
     let command = command.normalized()?;
     if command.is_create() {
@@ -62,6 +67,14 @@ pub fn decide(state: &Task, command: &TaskCommand) -> Result<Vec<TaskEvent>, Tas
             _ => return Err(TaskError::TaskNotCompleted),
         },
         TaskCommand::Archive => vec![TaskEvent::Archived],
+        TaskCommand::MoveToProject { project_id } => {
+            emit_if(state.project_id != Some(project_id), || {
+                TaskEvent::MovedToProject { project_id }
+            })
+        }
+        TaskCommand::RemoveFromProject => {
+            emit_if(state.project_id.is_some(), || TaskEvent::RemovedFromProject)
+        }
     };
     Ok(events)
 }
@@ -90,6 +103,7 @@ fn task_created(create: CreateTask) -> TaskCreated {
         due_date,
         assignee,
         tags,
+        project_id,
     } = create;
     TaskCreated {
         title,
@@ -98,6 +112,7 @@ fn task_created(create: CreateTask) -> TaskCreated {
         due_date,
         assignee,
         tags,
+        project_id,
     }
 }
 

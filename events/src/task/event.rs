@@ -1,5 +1,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::{Priority, codec};
 use crate::{DecodeError, DomainEvent};
@@ -19,10 +20,13 @@ pub enum TaskEvent {
     Completed,
     Reopened,
     Archived,
+    MovedToProject { project_id: Uuid },
+    RemovedFromProject,
 }
 
-/// The data of `TaskCreated`, current schema version 2 (v1 lacked `priority` and `tags`;
-/// see `upcast.rs`). Every key is always written; absent values are `null`.
+/// The data of `TaskCreated`, current schema version 3 (v1 lacked `priority` and `tags`,
+/// v2 lacked `project_id`; see `upcast.rs`). Every key is always written; absent values
+/// are `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskCreated {
@@ -32,11 +36,13 @@ pub struct TaskCreated {
     pub due_date: Option<NaiveDate>,
     pub assignee: Option<String>,
     pub tags: Vec<String>,
+    /// The project the task was created in, if any.
+    pub project_id: Option<Uuid>,
 }
 
 impl TaskEvent {
     /// Every event type a task stream can hold.
-    pub const EVENT_TYPES: [&'static str; 12] = [
+    pub const EVENT_TYPES: [&'static str; 14] = [
         "TaskCreated",
         "TaskRenamed",
         "TaskDescriptionChanged",
@@ -49,10 +55,12 @@ impl TaskEvent {
         "TaskCompleted",
         "TaskReopened",
         "TaskArchived",
+        "TaskMovedToProject",
+        "TaskRemovedFromProject",
     ];
 
     /// The schema version `TaskCreated` is written with; every other type is at 1.
-    pub const TASK_CREATED_VERSION: u32 = 2;
+    pub const TASK_CREATED_VERSION: u32 = 3;
 }
 
 impl DomainEvent for TaskEvent {
@@ -70,6 +78,8 @@ impl DomainEvent for TaskEvent {
             Self::Completed => "TaskCompleted",
             Self::Reopened => "TaskReopened",
             Self::Archived => "TaskArchived",
+            Self::MovedToProject { .. } => "TaskMovedToProject",
+            Self::RemovedFromProject => "TaskRemovedFromProject",
         }
     }
 

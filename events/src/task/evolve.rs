@@ -20,6 +20,8 @@ pub fn evolve(mut state: Task, event: &TaskEvent) -> Task {
         TaskEvent::Completed => state.status = TaskStatus::Completed,
         TaskEvent::Reopened => state.status = TaskStatus::Open,
         TaskEvent::Archived => state.status = TaskStatus::Archived,
+        TaskEvent::MovedToProject { project_id } => state.project_id = Some(*project_id),
+        TaskEvent::RemovedFromProject => state.project_id = None,
     }
     state
 }
@@ -34,5 +36,6 @@ fn created_task(created: &TaskCreated) -> Task {
         assignee: created.assignee.clone(),
         tags: created.tags.clone(),
         status: TaskStatus::Open,
+        project_id: created.project_id,
     }
 }

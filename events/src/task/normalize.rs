@@ -20,6 +20,7 @@ impl TaskCommand {
                     .map(normalize_assignee)
                     .transpose()?,
                 tags: normalize_tags(&create.tags)?,
+                project_id: create.project_id,
             }),
             Self::Rename { title } => Self::Rename {
                 title: normalize_title(title)?,
@@ -43,7 +44,9 @@ impl TaskCommand {
             | Self::Unassign
             | Self::Complete
             | Self::Reopen
-            | Self::Archive => self.clone(),
+            | Self::Archive
+            | Self::MoveToProject { .. }
+            | Self::RemoveFromProject => self.clone(),
         })
     }
 }

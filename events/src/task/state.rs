@@ -1,5 +1,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::{Priority, TaskStatus};
 
@@ -19,6 +20,9 @@ pub struct Task {
     /// In the order they were added; never holds duplicates.
     pub tags: Vec<String>,
     pub status: TaskStatus,
+    /// The project the task is in, if any.
+    #[serde(default)]
+    pub project_id: Option<Uuid>,
 }
 
 impl Task {

@@ -18,14 +18,39 @@ pub(super) struct TaskCreatedV1 {
 
 /// v1 → v2: tasks created before priorities and tags existed had neither, which is
 /// exactly what the v2 defaults (`normal`, no tags) say.
-pub(super) fn upcast_task_created_v1(v1: TaskCreatedV1) -> TaskCreated {
-    TaskCreated {
+pub(super) fn upcast_task_created_v1(v1: TaskCreatedV1) -> TaskCreatedV2 {
+    TaskCreatedV2 {
         title: v1.title,
         description: v1.description,
         priority: Priority::Normal,
         due_date: v1.due_date,
         assignee: v1.assignee,
         tags: Vec::new(),
+    }
+}
+
+/// `TaskCreated` v2, written before tasks lived in projects.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TaskCreatedV2 {
+    title: String,
+    description: Option<String>,
+    priority: Priority,
+    due_date: Option<NaiveDate>,
+    assignee: Option<String>,
+    tags: Vec<String>,
+}
+
+/// v2 → v3: a task created before projects existed is in no project.
+pub(super) fn upcast_task_created_v2(v2: TaskCreatedV2) -> TaskCreated {
+    TaskCreated {
+        title: v2.title,
+        description: v2.description,
+        priority: v2.priority,
+        due_date: v2.due_date,
+        assignee: v2.assignee,
+        tags: v2.tags,
+        project_id: None,
     }
 }
 
@@ -37,7 +62,7 @@ mod tests {
     use crate::task::{Priority, TaskCreated, TaskEvent};
 
     #[test]
-    fn task_created_v1_is_upcast_to_v2_with_normal_priority_and_no_tags() {
+    fn task_created_v1_is_upcast_to_the_current_version_with_normal_priority_and_no_tags() {
         let v1 = json!({
             "title": "Legacy task",
             "description": "from the old system",
@@ -56,9 +81,26 @@ mod tests {
                 due_date: chrono::NaiveDate::from_ymd_opt(2023, 1, 31),
                 assignee: Some("carol".into()),
                 tags: vec![],
+                project_id: None,
             })
         );
-        assert_eq!(decoded.schema_version(), 2);
+        assert_eq!(decoded.schema_version(), 3);
+    }
+
+    #[test]
+    fn task_created_v2_is_upcast_to_a_task_in_no_project() {
+        let v2 = json!({
+            "title": "t", "description": null, "priority": "high",
+            "due_date": null, "assignee": null, "tags": ["a"],
+        });
+
+        let TaskEvent::Created(created) = TaskEvent::decode("TaskCreated", 2, &v2).unwrap() else {
+            panic!("expected TaskCreated");
+        };
+
+        assert_eq!(created.project_id, None);
+        assert_eq!(created.priority, Priority::High);
+        assert!(TaskEvent::decode("TaskCreated", 2, &json!({ "project_id": null })).is_err());
     }
 
     #[test]

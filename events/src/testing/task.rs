@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
+use uuid::Uuid;
 
 use crate::task::rules::{
     MAX_TAGS, TAG_MAX_CHARS, TITLE_MAX_CHARS, normalize_assignee, normalize_description,
@@ -12,6 +13,7 @@ use crate::task::{CreateTask, Priority, TaskCommand, TaskCreated, TaskEvent};
 /// a tag that is there, reaching the tag limit.
 const TITLES: [&str; 3] = ["Write docs", "Ship it", "Fix bug"];
 const PEOPLE: [&str; 3] = ["alice", "bob", "carol"];
+const PROJECTS: [u128; 3] = [0x01, 0x02, 0x03];
 const TAG_POOL: [&str; 24] = [
     "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s",
     "t", "u", "v", "w", "x",
@@ -87,18 +89,22 @@ pub fn task_event() -> BoxedStrategy<TaskEvent> {
             priority(),
             proptest::option::of(due_date()),
             proptest::option::of(assignee()),
-            tags()
+            tags(),
+            proptest::option::of(project_id()),
         )
-            .prop_map(|(title, description, priority, due_date, assignee, tags)| {
-                TaskEvent::Created(TaskCreated {
-                    title,
-                    description,
-                    priority,
-                    due_date,
-                    assignee,
-                    tags,
-                })
-            }),
+            .prop_map(
+                |(title, description, priority, due_date, assignee, tags, project_id)| {
+                    TaskEvent::Created(TaskCreated {
+                        title,
+                        description,
+                        priority,
+                        due_date,
+                        assignee,
+                        tags,
+                        project_id,
+                    })
+                }
+            ),
         title().prop_map(|title| TaskEvent::Renamed { title }),
         description().prop_map(|description| TaskEvent::DescriptionChanged { description }),
         priority().prop_map(|priority| TaskEvent::PriorityChanged { priority }),
@@ -110,8 +116,15 @@ pub fn task_event() -> BoxedStrategy<TaskEvent> {
         Just(TaskEvent::Completed),
         Just(TaskEvent::Reopened),
         Just(TaskEvent::Archived),
+        project_id().prop_map(|project_id| TaskEvent::MovedToProject { project_id }),
+        Just(TaskEvent::RemovedFromProject),
     ]
     .boxed()
+}
+
+/// One of a few project ids, so moves often go to the project a task is in.
+pub fn project_id() -> impl Strategy<Value = Uuid> {
+    select(PROJECTS.map(Uuid::from_u128).to_vec())
 }
 
 /// One example of every event type. Keep in sync with [`TaskEvent`]: `variant_index`
@@ -125,6 +138,7 @@ pub fn one_task_event_of_each_type() -> Vec<TaskEvent> {
             due_date: NaiveDate::from_ymd_opt(2030, 1, 31),
             assignee: Some("alice".into()),
             tags: vec!["docs".into(), "q1".into()],
+            project_id: Some(Uuid::from_u128(PROJECTS[0])),
         }),
         TaskEvent::Renamed {
             title: "Ship it".into(),
@@ -147,6 +161,10 @@ pub fn one_task_event_of_each_type() -> Vec<TaskEvent> {
         TaskEvent::Completed,
         TaskEvent::Reopened,
         TaskEvent::Archived,
+        TaskEvent::MovedToProject {
+            project_id: Uuid::from_u128(PROJECTS[1]),
+        },
+        TaskEvent::RemovedFromProject,
     ]
 }
 
@@ -166,6 +184,8 @@ pub(crate) fn variant_index(event: &TaskEvent) -> usize {
         TaskEvent::Completed => 9,
         TaskEvent::Reopened => 10,
         TaskEvent::Archived => 11,
+        TaskEvent::MovedToProject { .. } => 12,
+        TaskEvent::RemovedFromProject => 13,
     }
 }
 
@@ -219,17 +239,21 @@ fn any_create() -> BoxedStrategy<TaskCommand> {
         proptest::option::of(due_date()),
         proptest::option::of(any_assignee()),
         prop_oneof![4 => pool_tags, 1 => any_tags],
+        proptest::option::of(project_id()),
     )
-        .prop_map(|(title, description, priority, due_date, assignee, tags)| {
-            TaskCommand::Create(CreateTask {
-                title,
-                description,
-                priority,
-                due_date,
-                assignee,
-                tags,
-            })
-        })
+        .prop_map(
+            |(title, description, priority, due_date, assignee, tags, project_id)| {
+                TaskCommand::Create(CreateTask {
+                    title,
+                    description,
+                    priority,
+                    due_date,
+                    assignee,
+                    tags,
+                    project_id,
+                })
+            },
+        )
         .boxed()
 }
 
@@ -249,17 +273,21 @@ pub fn valid_create_command() -> BoxedStrategy<TaskCommand> {
         proptest::option::of(due_date()),
         proptest::option::of(assignee()),
         pool_tags(),
+        proptest::option::of(project_id()),
     )
-        .prop_map(|(title, description, priority, due_date, assignee, tags)| {
-            TaskCommand::Create(CreateTask {
-                title,
-                description,
-                priority,
-                due_date,
-                assignee,
-                tags,
-            })
-        })
+        .prop_map(
+            |(title, description, priority, due_date, assignee, tags, project_id)| {
+                TaskCommand::Create(CreateTask {
+                    title,
+                    description,
+                    priority,
+                    due_date,
+                    assignee,
+                    tags,
+                    project_id,
+                })
+            },
+        )
         .boxed()
 }
 
@@ -279,6 +307,8 @@ pub fn any_task_command() -> BoxedStrategy<TaskCommand> {
         6 => Just(TaskCommand::Complete),
         6 => Just(TaskCommand::Reopen),
         1 => Just(TaskCommand::Archive),
+        4 => project_id().prop_map(|project_id| TaskCommand::MoveToProject { project_id }),
+        3 => Just(TaskCommand::RemoveFromProject),
     ]
     .boxed()
 }

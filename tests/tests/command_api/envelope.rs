@@ -95,10 +95,10 @@ async fn each_command_appends_its_envelope() {
     let value = first.json();
     assert_eq!(first.key.as_deref(), Some(task.to_string().as_str()));
     assert_eq!(first.headers["event_type"], "TaskCreated");
-    assert_eq!(first.headers["schema_version"], "2");
+    assert_eq!(first.headers["schema_version"], "3");
     assert_eq!(first.headers["content-type"], "application/json");
     assert_eq!(value["event_type"], "TaskCreated");
-    assert_eq!(value["schema_version"], 2);
+    assert_eq!(value["schema_version"], 3);
     assert_eq!(value["stream_type"], "task");
     assert_eq!(value["stream_id"], task.to_string());
     assert_eq!(value["version"], 1);
@@ -109,7 +109,7 @@ async fn each_command_appends_its_envelope() {
     assert_eq!(value["tenant_id"], "acme");
     assert_eq!(
         value["data"],
-        json!({ "title": "Write the docs", "description": null, "priority": "high", "due_date": "2026-12-01", "assignee": null, "tags": ["docs"] })
+        json!({ "title": "Write the docs", "description": null, "priority": "high", "due_date": "2026-12-01", "assignee": null, "tags": ["docs"], "project_id": null })
     );
     let event_id: uuid::Uuid = value["event_id"].as_str().unwrap().parse().unwrap();
     assert_eq!(event_id.get_version_num(), 7, "event ids are UUIDv7");

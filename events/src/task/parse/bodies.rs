@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::strict_date;
 use crate::body::required_nullable;
@@ -23,6 +24,8 @@ pub(super) struct CreateBody {
     assignee: Option<String>,
     #[serde(default)]
     tags: Option<Vec<String>>,
+    #[serde(default)]
+    project_id: Option<Uuid>,
 }
 
 impl From<CreateBody> for TaskCommand {
@@ -34,6 +37,7 @@ impl From<CreateBody> for TaskCommand {
             due_date: body.due_date,
             assignee: body.assignee,
             tags: body.tags.unwrap_or_default(),
+            project_id: body.project_id,
         })
     }
 }
@@ -124,5 +128,19 @@ impl TagBody {
 
     pub(super) fn into_remove_tag(self) -> TaskCommand {
         TaskCommand::RemoveTag { tag: self.tag }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ProjectBody {
+    project_id: Uuid,
+}
+
+impl From<ProjectBody> for TaskCommand {
+    fn from(body: ProjectBody) -> Self {
+        TaskCommand::MoveToProject {
+            project_id: body.project_id,
+        }
     }
 }

@@ -6,7 +6,8 @@ mod strict_date;
 use serde_json::Value;
 
 use self::bodies::{
-    AssigneeBody, CreateBody, DescriptionBody, DueDateBody, PriorityBody, TagBody, TitleBody,
+    AssigneeBody, CreateBody, DescriptionBody, DueDateBody, PriorityBody, ProjectBody, TagBody,
+    TitleBody,
 };
 use super::TaskCommand;
 use crate::CommandParseError;
@@ -34,6 +35,8 @@ pub fn parse_command(name: &str, body: Value) -> Result<TaskCommand, CommandPars
         "complete" => read::<NoBody>(body).map(|_| TaskCommand::Complete)?,
         "reopen" => read::<NoBody>(body).map(|_| TaskCommand::Reopen)?,
         "archive" => read::<NoBody>(body).map(|_| TaskCommand::Archive)?,
+        "move-to-project" => read::<ProjectBody>(body)?.into(),
+        "remove-from-project" => read::<NoBody>(body).map(|_| TaskCommand::RemoveFromProject)?,
         _ => return Err(CommandParseError::unknown_command(name)),
     };
     command.normalized().map_err(rule_broken)

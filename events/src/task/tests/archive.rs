@@ -43,6 +43,10 @@ fn an_archived_task_rejects_every_command() {
         TaskCommand::Complete,
         TaskCommand::Reopen,
         TaskCommand::Archive,
+        TaskCommand::MoveToProject {
+            project_id: uuid::Uuid::nil(),
+        },
+        TaskCommand::RemoveFromProject,
     ];
     for command in commands {
         given([created(), TaskEvent::Archived])

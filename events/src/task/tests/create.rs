@@ -20,6 +20,7 @@ fn creates_a_task_with_every_field() {
         due_date: NaiveDate::from_ymd_opt(2030, 6, 1),
         assignee: Some("alice".into()),
         tags: vec!["docs".into(), "q2".into()],
+        project_id: None,
     };
     given_no_events()
         .when(TaskCommand::Create(command))
@@ -30,6 +31,7 @@ fn creates_a_task_with_every_field() {
             due_date: NaiveDate::from_ymd_opt(2030, 6, 1),
             assignee: Some("alice".into()),
             tags: vec!["docs".into(), "q2".into()],
+            project_id: None,
         })]);
 }
 

@@ -66,6 +66,7 @@ pub(super) fn task_created() -> TaskCreated {
         due_date: None,
         assignee: None,
         tags: vec![],
+        project_id: None,
     }
 }
 

@@ -13,6 +13,7 @@ mod create;
 mod error_codes;
 mod not_found;
 mod parse;
+mod projects;
 mod properties;
 mod remove_tag;
 mod rename;

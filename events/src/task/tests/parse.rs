@@ -32,6 +32,7 @@ fn create_needs_only_a_title() {
             due_date: None,
             assignee: None,
             tags: vec![],
+            project_id: None,
         })
     );
 }
@@ -55,6 +56,7 @@ fn create_reads_every_field_trimmed() {
             due_date: NaiveDate::from_ymd_opt(2030, 6, 1),
             assignee: Some("alice".into()),
             tags: vec!["docs".into(), "q2".into()],
+            project_id: None,
         })
     );
 }
@@ -135,6 +137,18 @@ fn parses_every_named_command() {
         ("complete", json!({}), TaskCommand::Complete),
         ("reopen", json!({}), TaskCommand::Reopen),
         ("archive", json!({}), TaskCommand::Archive),
+        (
+            "move-to-project",
+            json!({ "project_id": "00000000-0000-0000-0000-000000000001" }),
+            TaskCommand::MoveToProject {
+                project_id: uuid::Uuid::from_u128(1),
+            },
+        ),
+        (
+            "remove-from-project",
+            json!({}),
+            TaskCommand::RemoveFromProject,
+        ),
     ];
     for (name, body, expected) in cases {
         assert_eq!(parsed(name, body), expected, "{name}");
@@ -360,4 +374,14 @@ fn an_unknown_command_stays_unknown_whatever_its_body() {
     let error =
         crate::parse_command::<crate::Task>("explode", json!({ "x": "\u{0}" })).unwrap_err();
     assert_eq!(error.kind, crate::CommandParseErrorKind::UnknownCommand);
+}
+
+#[test]
+fn a_project_id_must_be_a_uuid() {
+    let error = parse_command("move-to-project", json!({ "project_id": "p-1" })).unwrap_err();
+    assert_eq!(error.field.as_deref(), Some("project_id"));
+    let missing = parse_command("move-to-project", json!({})).unwrap_err();
+    assert_eq!(missing.field.as_deref(), Some("project_id"));
+    let on_create = parse_command("create", json!({ "title": "t", "project_id": 7 })).unwrap_err();
+    assert_eq!(on_create.field.as_deref(), Some("project_id"));
 }
