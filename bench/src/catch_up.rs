@@ -162,6 +162,7 @@ fn envelope(task_id: Uuid, version: u64, i: usize) -> Envelope {
             due_date: None,
             assignee: None,
             tags: vec!["bench".into()],
+            project_id: None,
         }),
         10 => TaskEvent::Completed,
         v if v % 3 == 0 => TaskEvent::Assigned {

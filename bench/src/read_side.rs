@@ -193,6 +193,7 @@ async fn prefill_tasks(brokers: &str, topic: &str, tasks: usize) -> anyhow::Resu
             due_date: None,
             assignee: None,
             tags: vec![],
+            project_id: None,
         });
         let meta = CommandMetadata {
             command_id: id.to_string(),

@@ -235,6 +235,7 @@ mod tests {
             due_date: None,
             assignee: None,
             tags: vec![],
+            project_id: None,
         })
     }
 

@@ -19,7 +19,8 @@ pub async fn load_tasks(
 ) -> Result<HashMap<Uuid, TaskRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "SELECT task_id, tenant_id, title, description, priority, due_date, assignee, tags, status,
-                version, created_at, updated_at, completed_at, source_partition, source_offset
+                version, created_at, updated_at, completed_at, source_partition, source_offset,
+                project_id
          FROM {} WHERE task_id = ANY($1)",
         tables.tasks
     ))
@@ -45,6 +46,7 @@ pub async fn load_tasks(
             assignee: row.try_get("assignee")?,
             tags: row.try_get("tags")?,
             status: status_from_str(&status).ok_or_else(|| invalid("status", status.clone()))?,
+            project_id: row.try_get("project_id")?,
         };
         let task_row = TaskRow {
             task_id: row.try_get("task_id")?,
@@ -86,24 +88,27 @@ pub async fn upsert_tasks(
     let completed: Vec<Option<DateTime<Utc>>> = tasks.iter().map(|t| t.completed_at).collect();
     let partitions: Vec<i32> = tasks.iter().map(|t| t.source_partition).collect();
     let offsets: Vec<i64> = tasks.iter().map(|t| t.source_offset).collect();
+    let projects: Vec<Option<Uuid>> = tasks.iter().map(|t| t.task.project_id).collect();
     sqlx::query(&format!(
         "INSERT INTO {} (task_id, tenant_id, title, description, priority, due_date, assignee, tags,
-                               status, version, created_at, updated_at, completed_at, source_partition, source_offset)
+                               status, version, created_at, updated_at, completed_at, source_partition, source_offset,
+                               project_id)
          SELECT r.task_id, r.tenant_id, r.title, r.description, r.priority, r.due_date, r.assignee,
                 ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.status, r.version, r.created_at,
-                r.updated_at, r.completed_at, r.source_partition, r.source_offset
+                r.updated_at, r.completed_at, r.source_partition, r.source_offset, r.project_id
          FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
                      $8::jsonb[], $9::text[], $10::int8[], $11::timestamptz[], $12::timestamptz[],
-                     $13::timestamptz[], $14::int4[], $15::int8[])
+                     $13::timestamptz[], $14::int4[], $15::int8[], $16::uuid[])
               AS r(task_id, tenant_id, title, description, priority, due_date, assignee, tags, status,
-                   version, created_at, updated_at, completed_at, source_partition, source_offset)
+                   version, created_at, updated_at, completed_at, source_partition, source_offset,
+                   project_id)
          ON CONFLICT (task_id) DO UPDATE SET
              tenant_id = EXCLUDED.tenant_id, title = EXCLUDED.title, description = EXCLUDED.description,
              priority = EXCLUDED.priority, due_date = EXCLUDED.due_date, assignee = EXCLUDED.assignee,
              tags = EXCLUDED.tags, status = EXCLUDED.status, version = EXCLUDED.version,
              created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
              completed_at = EXCLUDED.completed_at, source_partition = EXCLUDED.source_partition,
-             source_offset = EXCLUDED.source_offset",
+             source_offset = EXCLUDED.source_offset, project_id = EXCLUDED.project_id",
         tables.tasks
     ))
     .bind(&ids)
@@ -121,6 +126,7 @@ pub async fn upsert_tasks(
     .bind(&completed)
     .bind(&partitions)
     .bind(&offsets)
+    .bind(&projects)
     .execute(&mut *connection)
     .await?;
     Ok(())

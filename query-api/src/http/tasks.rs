@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use events::task::{Priority, TaskStatus, rules};
 use platform::ApiError;
 use serde_json::json;
+use uuid::Uuid;
 
 use super::cursor::TaskCursor;
 use super::params::{Params, invalid};
@@ -81,6 +82,7 @@ const LIST_PARAMETERS: &[&str] = &[
     "status",
     "priority",
     "assignee",
+    "project_id",
     "tag",
     "due_before",
     "due_after",
@@ -103,6 +105,7 @@ pub async fn list(
         statuses: one_of(&params, "status", &TaskStatus::ALL.map(TaskStatus::as_str))?,
         priorities: one_of(&params, "priority", &Priority::ALL.map(Priority::as_str))?,
         assignee: bounded(&params, "assignee", rules::ASSIGNEE_MAX_CHARS)?,
+        project_id: project_id(&params)?,
         tags: tags(&params)?,
         due_before: date(&params, "due_before")?,
         due_after: date(&params, "due_after")?,
@@ -206,6 +209,20 @@ fn tags(params: &Params) -> Result<Vec<String>, ApiError> {
         ));
     }
     Ok(tags)
+}
+
+fn project_id(params: &Params) -> Result<Option<Uuid>, ApiError> {
+    params
+        .single("project_id")?
+        .map(|text| {
+            Uuid::parse_str(text).map_err(|_| {
+                invalid(
+                    "project_id",
+                    format!("project_id must be a UUID; got {text:?}"),
+                )
+            })
+        })
+        .transpose()
 }
 
 fn date(params: &Params, name: &str) -> Result<Option<NaiveDate>, ApiError> {

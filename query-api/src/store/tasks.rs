@@ -20,10 +20,11 @@ pub struct TaskView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
+    pub project_id: Option<Uuid>,
 }
 
 const COLUMNS: &str = "task_id, tenant_id, title, description, priority, due_date, assignee, tags, status, \
-                       version, created_at, updated_at, completed_at";
+                       version, created_at, updated_at, completed_at, project_id";
 
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {
@@ -31,6 +32,7 @@ pub struct TaskFilter {
     pub statuses: Vec<String>,
     pub priorities: Vec<String>,
     pub assignee: Option<String>,
+    pub project_id: Option<Uuid>,
     /// Tasks carrying every one of these tags.
     pub tags: Vec<String>,
     pub due_before: Option<NaiveDate>,
@@ -89,6 +91,9 @@ pub async fn list(
     }
     if let Some(assignee) = &filter.assignee {
         query.push(" AND assignee = ").push_bind(assignee.clone());
+    }
+    if let Some(project_id) = filter.project_id {
+        query.push(" AND project_id = ").push_bind(project_id);
     }
     if !filter.tags.is_empty() {
         query.push(" AND tags @> ").push_bind(filter.tags.clone());

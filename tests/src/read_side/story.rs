@@ -91,6 +91,7 @@ impl TaskStory {
             ),
             assignee: (rng.below(2) == 0).then(|| format!("user{}", rng.below(4))),
             tags: distinct,
+            project_id: None,
         }))
     }
 

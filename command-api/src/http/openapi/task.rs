@@ -18,7 +18,7 @@ type CommandSpec = (
     &'static [&'static str],
 );
 
-const COMMANDS: [CommandSpec; 11] = [
+const COMMANDS: [CommandSpec; 13] = [
     ("rename", "Rename the task", "Rename", &["task_archived"]),
     (
         "change-description",
@@ -67,6 +67,18 @@ const COMMANDS: [CommandSpec; 11] = [
     (
         "archive",
         "Archive the task; it accepts no command afterwards",
+        "NoFields",
+        &["task_archived"],
+    ),
+    (
+        "move-to-project",
+        "Move the task into a project (or to another one)",
+        "MoveToProject",
+        &["task_archived"],
+    ),
+    (
+        "remove-from-project",
+        "Take the task out of its project",
         "NoFields",
         &["task_archived"],
     ),

@@ -33,6 +33,11 @@ fn due_date() -> Value {
             "description": "A calendar date written YYYY-MM-DD (years 0000-9999)." })
 }
 
+fn project_id() -> Value {
+    json!({ "type": "string", "format": "uuid",
+            "description": "The project the task is in. Moving a task into an archived project is undone by the process manager (see ARCHITECTURE.md)." })
+}
+
 fn priority() -> Value {
     json!({ "$ref": "#/components/schemas/Priority" })
 }
@@ -61,6 +66,7 @@ pub fn schemas() -> Map<String, Value> {
                     "assignee": nullable(assignee()),
                     "tags": nullable(json!({ "type": "array", "items": tag(), "maxItems": rules::MAX_TAGS, "uniqueItems": true,
                         "description": format!("At most {} distinct tags, else 400 invalid_field on `tags`. Each is trimmed; duplicates (after trimming) are folded into their first occurrence rather than refused.", rules::MAX_TAGS) })),
+                    "project_id": nullable(project_id()),
                 }),
             );
             create["description"] =
@@ -94,6 +100,10 @@ pub fn schemas() -> Map<String, Value> {
             object(&["assignee"], json!({ "assignee": assignee() })),
         ),
         ("Tag", object(&["tag"], json!({ "tag": tag() }))),
+        (
+            "MoveToProject",
+            object(&["project_id"], json!({ "project_id": project_id() })),
+        ),
         (
             "NoFields",
             json!({ "type": ["object", "null"], "additionalProperties": false,

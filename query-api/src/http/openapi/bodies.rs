@@ -35,7 +35,7 @@ pub fn schemas() -> Map<String, Value> {
             "Task",
             json!({
                 "type": "object", "additionalProperties": false,
-                "required": ["task_id", "tenant_id", "title", "description", "priority", "due_date", "assignee", "tags", "status", "version", "created_at", "updated_at", "completed_at"],
+                "required": ["task_id", "tenant_id", "title", "description", "priority", "due_date", "assignee", "tags", "status", "version", "created_at", "updated_at", "completed_at", "project_id"],
                 "properties": {
                     "task_id": { "type": "string", "format": "uuid" },
                     "tenant_id": { "type": "string" },
@@ -49,7 +49,8 @@ pub fn schemas() -> Map<String, Value> {
                     "version": { "type": "integer", "minimum": 1, "description": "Also the ETag." },
                     "created_at": date_time(),
                     "updated_at": date_time(),
-                    "completed_at": nullable(date_time())
+                    "completed_at": nullable(date_time()),
+                    "project_id": nullable(json!({ "type": "string", "format": "uuid", "description": "The project the task is in; null when in none." }))
                 }
             }),
         ),

@@ -118,6 +118,12 @@ pub fn list_filters() -> Vec<Value> {
             "Exactly this assignee (after trimming).",
         ),
         parameter(
+            "project_id",
+            "query",
+            json!({ "type": "string", "format": "uuid" }),
+            "Tasks in this project.",
+        ),
+        parameter(
             "tag",
             "query",
             json!({ "type": "string", "pattern": parameter_text_pattern(rules::TAG_MAX_CHARS, false) }),
