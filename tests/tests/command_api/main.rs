@@ -8,5 +8,6 @@ mod failover;
 mod fencing;
 mod idempotency;
 mod mount;
+mod projects;
 mod restart;
 mod shutdown;
