@@ -74,8 +74,12 @@ async fn task_created_v1_in_the_topic_is_upcast_and_projected() {
     .await
     .unwrap();
     assert_eq!(history.get::<i32, _>("recorded_schema_version"), 1);
-    assert_eq!(history.get::<i32, _>("schema_version"), 2);
+    assert_eq!(
+        history.get::<i32, _>("schema_version"),
+        TaskEvent::TASK_CREATED_VERSION as i32
+    );
     assert_eq!(history.get::<Value, _>("data")["priority"], "normal");
+    assert_eq!(history.get::<Value, _>("data")["project_id"], Value::Null);
 
     projector.stop().await;
     database.drop_database().await;

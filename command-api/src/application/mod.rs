@@ -7,7 +7,6 @@ mod readiness;
 pub mod registration;
 mod start_error;
 
-use events::project::Project;
 use std::future::Future;
 
 pub use builder::{CommandApi, CommandApiBuilder};
@@ -27,12 +26,11 @@ pub struct Application {
 }
 
 impl Application {
-    /// The command API with the task and project aggregates mounted (see [`CommandApi`]
+    /// The command API with the task aggregate mounted (see [`CommandApi`]
     /// to mount others).
     pub async fn build(config: Config) -> Result<Self, StartError> {
         CommandApi::builder(config)
             .mount_with(registration::task())
-            .mount::<Project>()
             .build()
             .await
     }

@@ -2,11 +2,12 @@
 //! tasks: its events on `events.projects`, each valid against its schema;
 //! `If-Match`, `Idempotency-Key`, the error shape and tenant ownership.
 
+use command_api::CommandApi;
 use events::Aggregate;
 use events::project::Project;
 use serde_json::json;
 use tests::TestEnv;
-use tests::command_api::{Client, InProcess};
+use tests::command_api::{Client, InProcess, config};
 use tests::kafka::{read_all, stream_events};
 use uuid::Uuid;
 
@@ -16,10 +17,21 @@ fn projects_topic(env: &TestEnv) -> String {
     format!("{}{}", env.topic_prefix, Project::TOPIC_NAME)
 }
 
+/// The command API with tasks and projects mounted.
+async fn start(env: &TestEnv) -> InProcess {
+    let application = CommandApi::builder(config(env))
+        .mount_with(command_api::registration::task())
+        .mount::<Project>()
+        .build()
+        .await
+        .expect("the command API starts with tasks and projects");
+    InProcess::run(application).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_project_lives_through_its_whole_contract_on_its_own_topic() {
     let env = TestEnv::new();
-    let api = InProcess::start(&env).await;
+    let api = start(&env).await;
     let client = Client::new(&api.url);
 
     let created = client
@@ -117,7 +129,7 @@ async fn a_project_lives_through_its_whole_contract_on_its_own_topic() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn projects_have_if_match_idempotency_and_tenant_ownership() {
     let env = TestEnv::new();
-    let api = InProcess::start(&env).await;
+    let api = start(&env).await;
     let client = Client::new(&api.url);
     let keyed = [
         ("X-Tenant-Id", "acme"),
@@ -175,7 +187,7 @@ async fn projects_have_if_match_idempotency_and_tenant_ownership() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_moves_between_projects_and_back_out() {
     let env = TestEnv::new();
-    let api = InProcess::start(&env).await;
+    let api = start(&env).await;
     let client = Client::new(&api.url);
     let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
 
