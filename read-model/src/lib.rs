@@ -7,5 +7,6 @@
 pub mod checkpoint;
 pub mod migrations;
 pub mod parked;
+pub mod projects;
 pub mod tasks;
 pub mod versions;
