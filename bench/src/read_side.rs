@@ -56,7 +56,7 @@ impl ReadSide {
         let query = query_api::Application::build(query_api::Config {
             addr: "127.0.0.1:0".parse()?,
             database_url: database,
-            topic: kafka.topic("tasks"),
+            topics: query_api::topics::EventTopics::with_prefix(&kafka.topic_prefix),
             brokers: kafka.brokers.clone(),
             db_max_connections: 16,
             workers: 2,

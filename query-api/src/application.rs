@@ -13,7 +13,8 @@ use serde_json::json;
 use crate::config::Config;
 use crate::consistency::{CheckpointWatcher, TopicBounds};
 use crate::http::{self, AppState};
-use crate::read_model::ReadModel;
+use crate::read_model::{ProjectsModel, TasksModel};
+use crate::topics::EventTopics;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -51,16 +52,16 @@ impl Application {
         let pool =
             platform::postgres::connect(&config.database_url, config.db_max_connections).await?;
         read_model::migrations::run(&pool).await?;
-        let watcher = CheckpointWatcher::start(pool.clone(), config.topic.clone()).await?;
+        let watcher = CheckpointWatcher::start(pool.clone(), config.topics.clone()).await?;
 
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             watcher: watcher.clone(),
-            bounds: Arc::new(TopicBounds::new(&config.brokers, &config.topic)?),
+            bounds: Arc::new(TopicBounds::new(&config.brokers)?),
             consistency: config.consistency,
-            topic: config.topic.clone(),
+            topics: config.topics.clone(),
         });
-        let readiness = readiness_probe(pool, watcher);
+        let readiness = readiness_probe(pool, watcher, config.topics.clone());
         let http_settings = config.http.clone();
         let rate_limit =
             platform::http::RateLimit::new(RouteClass::Queries, http_settings.rate_limit);
@@ -106,20 +107,28 @@ impl Application {
     }
 }
 
-/// Ready when PostgreSQL answers with a live projection version and the
-/// checkpoint listener is connected.
-fn readiness_probe(pool: sqlx::PgPool, watcher: Arc<CheckpointWatcher>) -> ReadinessProbe {
+/// Ready when PostgreSQL answers with a live version of every projection
+/// served and the checkpoint listener is connected.
+fn readiness_probe(
+    pool: sqlx::PgPool,
+    watcher: Arc<CheckpointWatcher>,
+    topics: EventTopics,
+) -> ReadinessProbe {
     Arc::new(move || {
-        let pool = pool.clone();
-        let watcher = watcher.clone();
+        let (pool, watcher, topics) = (pool.clone(), watcher.clone(), topics.clone());
         async move {
-            let serving = ReadModel::live(&pool).await.ok();
+            let tasks = TasksModel::live(&pool, &topics).await.ok();
+            let projects = ProjectsModel::live(&pool, &topics).await.ok();
             let listener = watcher.connected();
+            let serving = tasks.is_some() && projects.is_some();
             Readiness {
-                ready: serving.is_some() && listener,
+                ready: serving && listener,
                 checks: json!({
-                    "database": serving.is_some(),
-                    "serving": serving.map(|model| model.projection),
+                    "database": tasks.is_some() || projects.is_some(),
+                    "serving": {
+                        "tasks": tasks.map(|model| model.projection),
+                        "projects": projects.map(|model| model.projection),
+                    },
                     "checkpoint_listener": listener,
                 }),
             }

@@ -3,12 +3,12 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use events::Aggregate;
-use events::task::Task;
 use platform::auth::AuthSettings;
 use platform::config::{
     ConfigError, HttpSettings, KafkaSettings, RouteClass, database_url, env_parse,
 };
+
+use crate::topics::EventTopics;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -16,8 +16,9 @@ pub struct Config {
     pub addr: SocketAddr,
     /// `DATABASE_URL`.
     pub database_url: String,
-    /// The events topic position tokens must name: `EVENTS_TOPIC_PREFIX` + `tasks`.
-    pub topic: String,
+    /// The event topics position tokens may name: `EVENTS_TOPIC_PREFIX`
+    /// (default `events.`) + `tasks` and + `projects`.
+    pub topics: EventTopics,
     /// `KAFKA_BROKERS`, default `127.0.0.1:9092`: asked only whether a
     /// position token names an event that exists.
     pub brokers: String,
@@ -64,11 +65,14 @@ impl Config {
                 reason: "must not exceed QUERY_CONSISTENCY_MAX_WAIT_MS".into(),
             });
         }
+        let kafka = KafkaSettings::from_env()?;
+        let topics = EventTopics::with_prefix(&kafka.topic_prefix);
+        topics.validate()?;
         Ok(Self {
             addr: env_parse("QUERY_API_ADDR", "127.0.0.1:8082")?,
             database_url: database_url(),
-            topic: KafkaSettings::from_env()?.topic(Task::TOPIC_NAME),
-            brokers: KafkaSettings::from_env()?.brokers,
+            topics,
+            brokers: kafka.brokers,
             db_max_connections: env_parse("QUERY_API_DB_MAX_CONNECTIONS", "16")?,
             workers: env_parse("QUERY_API_WORKERS", "2")?,
             consistency,

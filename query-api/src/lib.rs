@@ -1,13 +1,16 @@
-//! The query API: serves the live version of the `tasks` read models over
-//! HTTP (each response names it in `X-Projection-Version`). A client that
-//! passes the position token the command API returned reads its own writes:
-//! the request waits (bounded) until that version has applied that position.
+//! The query API: serves the live versions of the `tasks` and `projects`
+//! read models over HTTP (each response names the version it read in
+//! `X-Projection-Version`). A client that passes the position token the
+//! command API returned (or several joined with commas) reads its own
+//! writes: the request waits (bounded) until that version has applied every
+//! position on the topics it reads.
 
 pub mod config;
 pub mod consistency;
 pub mod http;
 pub mod read_model;
 pub mod store;
+pub mod topics;
 
 mod application;
 

@@ -1,37 +1,50 @@
 //! One watcher per process follows the checkpoints of every projection
-//! version on the topic through `LISTEN`, so a request waiting for a position
-//! just awaits a channel: no request polls the database. A request waits on
-//! the checkpoints of the version it reads, so read-your-writes tokens keep
-//! working across a switch of versions.
+//! version on every event topic the API knows through `LISTEN`, so a request
+//! waiting for a position just awaits a channel: no request polls the
+//! database. A request waits on the checkpoints of the version it reads, so
+//! read-your-writes tokens keep working across a switch of versions; a
+//! projection reading two topics has checkpoints on both.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use platform::position::Position;
 use read_model::checkpoint::{self, CheckpointMoved, NOTIFY_CHANNEL};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
-/// A projection version's id and a partition.
-type Key = (String, i32);
+use crate::topics::EventTopics;
+
+/// A projection version's id, a topic and a partition.
+type Key = (String, String, i32);
+
+fn key(projection: &str, position: &Position) -> Key {
+    (
+        projection.to_owned(),
+        position.topic.clone(),
+        position.partition,
+    )
+}
 
 pub struct CheckpointWatcher {
-    topic: String,
+    /// Checkpoints of other topics are never waited for, so not kept.
+    topics: EventTopics,
     pool: PgPool,
-    /// Per projection version and partition, the highest next offset seen.
+    /// Per projection version, topic and partition, the highest next offset seen.
     partitions: std::sync::Mutex<HashMap<Key, watch::Sender<i64>>>,
     connected: AtomicBool,
 }
 
 impl CheckpointWatcher {
     /// Listens first and then reads the table, so no move falls between the two.
-    pub async fn start(pool: PgPool, topic: String) -> Result<Arc<Self>, sqlx::Error> {
+    pub async fn start(pool: PgPool, topics: EventTopics) -> Result<Arc<Self>, sqlx::Error> {
         let mut listener = PgListener::connect_with(&pool).await?;
         listener.listen(NOTIFY_CHANNEL).await?;
         let watcher = Arc::new(Self {
-            topic,
+            topics,
             pool,
             partitions: std::sync::Mutex::new(HashMap::new()),
             connected: AtomicBool::new(true),
@@ -45,21 +58,17 @@ impl CheckpointWatcher {
         self.connected.load(Ordering::SeqCst)
     }
 
-    /// Whether the checkpoint of `projection` for `partition` is already past `offset`.
-    pub fn has_passed(&self, projection: &str, partition: i32, offset: i64) -> bool {
-        *self.sender(&(projection.to_owned(), partition)).borrow() > offset
+    /// Whether the checkpoint of `projection` for the position's topic and
+    /// partition is already past its offset.
+    pub fn has_passed(&self, projection: &str, position: &Position) -> bool {
+        *self.sender(&key(projection, position)).borrow() > position.offset
     }
 
-    /// True once the checkpoint of `projection` (`tasks.v2`) for `partition`
-    /// is past `offset`; false when `wait` runs out first.
-    pub async fn wait_past(
-        &self,
-        projection: &str,
-        partition: i32,
-        offset: i64,
-        wait: Duration,
-    ) -> bool {
-        let key = (projection.to_owned(), partition);
+    /// True once the checkpoint of `projection` (`tasks.v2`) for the
+    /// position's topic and partition is past its offset; false when `wait`
+    /// runs out first.
+    pub async fn wait_past(&self, projection: &str, position: &Position, wait: Duration) -> bool {
+        let (key, offset) = (key(projection, position), position.offset);
         let mut receiver = self.sender(&key).subscribe();
         if tokio::time::timeout(wait, receiver.wait_for(|next| *next > offset))
             .await
@@ -99,9 +108,9 @@ impl CheckpointWatcher {
         });
     }
 
-    async fn read(&self, (projection, partition): &Key) -> Result<Option<i64>, sqlx::Error> {
+    async fn read(&self, (projection, topic, partition): &Key) -> Result<Option<i64>, sqlx::Error> {
         Ok(
-            checkpoint::load(&self.pool, projection, &self.topic, &[*partition])
+            checkpoint::load(&self.pool, projection, topic, &[*partition])
                 .await?
                 .get(partition)
                 .copied(),
@@ -110,11 +119,18 @@ impl CheckpointWatcher {
 
     async fn reload(&self) -> Result<(), sqlx::Error> {
         for moved in checkpoint::all(&self.pool).await? {
-            if moved.topic == self.topic {
-                self.observe(&(moved.projection, moved.partition), moved.next_offset);
-            }
+            self.observe_move(moved);
         }
         Ok(())
+    }
+
+    fn observe_move(&self, moved: CheckpointMoved) {
+        if self.topics.contains(&moved.topic) {
+            self.observe(
+                &(moved.projection, moved.topic, moved.partition),
+                moved.next_offset,
+            );
+        }
     }
 
     async fn follow(self: Arc<Self>, mut listener: PgListener) {
@@ -122,10 +138,7 @@ impl CheckpointWatcher {
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
                     match serde_json::from_str::<CheckpointMoved>(notification.payload()) {
-                        Ok(moved) if moved.topic == self.topic => {
-                            self.observe(&(moved.projection, moved.partition), moved.next_offset)
-                        }
-                        Ok(_) => {}
+                        Ok(moved) => self.observe_move(moved),
                         Err(error) => {
                             tracing::warn!(%error, payload = notification.payload(), "unreadable checkpoint notification")
                         }

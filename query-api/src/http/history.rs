@@ -7,12 +7,13 @@ use serde_json::json;
 use super::cursor::{decode_history, encode_history};
 use super::params::Params;
 use super::tenant::tenant_of;
-use super::{AppState, error_with_read_headers, parse_task_id, task_not_found, with_read_headers};
+use super::{AppState, error_with_read_headers, page, parse_id, task_not_found, with_read_headers};
 use crate::consistency::request::{TIMEOUT_PARAMETER, TOKEN_PARAMETER};
+use crate::read_model::TasksModel;
 use crate::store::{self, database_error};
 
-const DEFAULT_LIMIT: i64 = 50;
-const MAX_LIMIT: i64 = 200;
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
 
 pub async fn list(
     request: HttpRequest,
@@ -23,7 +24,7 @@ pub async fn list(
         request.query_string(),
         &["cursor", "limit", TOKEN_PARAMETER, TIMEOUT_PARAMETER],
     )?;
-    let task_id = parse_task_id(&path)?;
+    let task_id = parse_id(&path)?;
     let tenant = tenant_of(&request)?;
     let after_version = params
         .single("cursor")?
@@ -32,7 +33,7 @@ pub async fn list(
         .unwrap_or(0);
     let limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
     let consistency = state.consistency_of(&request, &params)?;
-    let model = state.read_model().await?;
+    let model: TasksModel = state.read_model().await?;
     let outcome = state.wait(&consistency, &model).await?;
 
     // The trail is the task's: another tenant's task is not found.
@@ -47,15 +48,11 @@ pub async fn list(
             outcome,
         ));
     }
-    let mut items = store::history::list(&state.pool, &model.tables, task_id, after_version, limit)
-        .await
-        .map_err(database_error)?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|last| encode_history(last.version))
-    } else {
-        None
-    };
+    let mut items =
+        store::history::of_task(&state.pool, &model.tables, task_id, after_version, limit)
+            .await
+            .map_err(database_error)?;
+    let next_cursor = page::cut(&mut items, limit, |last| encode_history(last.version));
     let mut response = HttpResponse::Ok();
     with_read_headers(&mut response, &model, outcome);
     Ok(response.json(

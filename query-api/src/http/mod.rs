@@ -1,12 +1,16 @@
 //! Routes and handlers. Every read validates its parameters first (400s name
-//! the parameter), then looks up the live projection version, waits for the
-//! requested position in that version, then reads that version's tables.
+//! the parameter), then looks up the live version of the projection its route
+//! reads, waits for the requested positions in that version, then reads that
+//! version's tables.
 
 pub mod cursor;
 mod history;
 mod observe;
 pub mod openapi;
+pub mod page;
 pub mod params;
+mod project_history;
+mod projects;
 mod stats;
 mod tasks;
 pub mod tenant;
@@ -24,16 +28,19 @@ use crate::config::ConsistencySettings;
 use crate::consistency::{
     CONSISTENCY_HEADER, CheckpointWatcher, OutOfBounds, Outcome, ReadConsistency, TopicBounds,
 };
-use crate::read_model::{ReadModel, ReadModelError, VERSION_HEADER};
+use crate::read_model::{Projection, ReadModel, ReadModelError, VERSION_HEADER};
+use crate::topics::EventTopics;
 pub use observe::observe;
 use params::Params;
+use platform::position::Position;
 
 pub struct AppState {
     pub pool: PgPool,
     pub watcher: Arc<CheckpointWatcher>,
     pub bounds: Arc<TopicBounds>,
     pub consistency: ConsistencySettings,
-    pub topic: String,
+    /// The topics a position token may name.
+    pub topics: EventTopics,
 }
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -42,6 +49,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(endpoint("/v1/tasks/{id}").get(tasks::get))
         .service(endpoint("/v1/tasks/{id}/history").get(history::list))
         .service(endpoint("/v1/stats/tasks").get(stats::get))
+        .service(endpoint("/v1/projects").get(projects::list))
+        .service(endpoint("/v1/projects/{id}").get(projects::get))
+        .service(endpoint("/v1/projects/{id}/history").get(project_history::list))
         .service(endpoint("/openapi.json").get(openapi::document));
 }
 
@@ -52,12 +62,12 @@ impl AppState {
         request: &HttpRequest,
         params: &Params,
     ) -> Result<ReadConsistency, ApiError> {
-        ReadConsistency::from_request(request, params, self.consistency, &self.topic)
+        ReadConsistency::from_request(request, params, self.consistency, &self.topics)
     }
 
-    /// The projection version this request reads, for all its statements.
-    pub async fn read_model(&self) -> Result<ReadModel, ApiError> {
-        ReadModel::live(&self.pool)
+    /// The version of projection `T` this request reads, for all its statements.
+    pub async fn read_model<T: Projection>(&self) -> Result<ReadModel<T>, ApiError> {
+        ReadModel::live(&self.pool, &self.topics)
             .await
             .map_err(|error| match error {
                 ReadModelError::Database(error) => crate::store::database_error(error),
@@ -67,46 +77,46 @@ impl AppState {
             })
     }
 
-    /// Waits, bounded, until `model`'s version has passed the requested
-    /// position. A position no event can have is a 400 at once.
-    pub async fn wait(
+    /// Waits, bounded, until `model`'s version has passed every requested
+    /// position on the topics it reads; a position on another topic is
+    /// already satisfied, since that view shows nothing from it. A position
+    /// no event can have is a 400 at once.
+    pub async fn wait<T>(
         &self,
         consistency: &ReadConsistency,
-        model: &ReadModel,
+        model: &ReadModel<T>,
     ) -> Result<Outcome, ApiError> {
-        let Some(position) = &consistency.position else {
+        let Some(token) = &consistency.token else {
             return Ok(Outcome::NotRequested);
         };
         let started = Instant::now();
+        let waited: Vec<Position> = token
+            .positions()
+            .filter(|position| model.reads(&position.topic))
+            .collect();
         // Only a position not yet projected can be made up; the check costs a broker round trip.
-        if !self
-            .watcher
-            .has_passed(&model.projection, position.partition, position.offset)
-        {
-            self.bounds
-                .check(position.partition, position.offset)
-                .await
-                .map_err(out_of_bounds)?;
-        }
-        let reached = self
-            .watcher
-            .wait_past(
-                &model.projection,
-                position.partition,
-                position.offset,
-                consistency.wait,
-            )
-            .await;
-        let outcome = if !reached {
-            Outcome::Stale
-        } else if self
-            .parked_at(model, position.partition, position.offset)
+        let unprojected = waited
+            .iter()
+            .filter(|position| !self.watcher.has_passed(&model.projection, position));
+        futures::future::try_join_all(unprojected.map(|position| self.bounds.check(position)))
             .await
-        {
-            Outcome::Parked
-        } else {
-            Outcome::Consistent
-        };
+            .map_err(out_of_bounds)?;
+        // The waits run side by side, so the whole read waits at most `consistency.wait`.
+        let waits = futures::future::join_all(waited.iter().map(|position| async move {
+            if !self
+                .watcher
+                .wait_past(&model.projection, position, consistency.wait)
+                .await
+            {
+                Outcome::Stale
+            } else if self.parked_at(model, position).await {
+                Outcome::Parked
+            } else {
+                Outcome::Consistent
+            }
+        }))
+        .await;
+        let outcome = Outcome::of_waits(waits);
         metrics::histogram!("query_api_consistency_wait_seconds")
             .record(started.elapsed().as_secs_f64());
         metrics::counter!("query_api_consistency_total", "outcome" => outcome.header_value().unwrap_or("none"))
@@ -114,15 +124,15 @@ impl AppState {
         Ok(outcome)
     }
 
-    /// Whether the event at the position waits parked in `model`'s version
+    /// Whether the event at `position` waits parked in `model`'s version
     /// (when unsure, it is not claimed).
-    async fn parked_at(&self, model: &ReadModel, partition: i32, offset: i64) -> bool {
+    async fn parked_at<T>(&self, model: &ReadModel<T>, position: &Position) -> bool {
         read_model::parked::is_waiting_at(
             &self.pool,
             &model.projection,
-            &self.topic,
-            partition,
-            offset,
+            &position.topic,
+            position.partition,
+            position.offset,
         )
         .await
         .unwrap_or(false)
@@ -131,7 +141,11 @@ impl AppState {
 
 /// Says which version served the response and how its data relates to the
 /// requested position.
-pub fn with_read_headers(response: &mut HttpResponseBuilder, model: &ReadModel, outcome: Outcome) {
+pub fn with_read_headers<T>(
+    response: &mut HttpResponseBuilder,
+    model: &ReadModel<T>,
+    outcome: Outcome,
+) {
     response.insert_header((VERSION_HEADER, model.projection.as_str()));
     if let Some(value) = outcome.header_value() {
         response.insert_header((CONSISTENCY_HEADER, value));
@@ -141,9 +155,9 @@ pub fn with_read_headers(response: &mut HttpResponseBuilder, model: &ReadModel, 
 /// An error response that still says which version answered and whether it
 /// was read after the requested position (a 404 before the projection caught
 /// up means something else).
-pub fn error_with_read_headers(
+pub fn error_with_read_headers<T>(
     error: ApiError,
-    model: &ReadModel,
+    model: &ReadModel<T>,
     outcome: Outcome,
 ) -> HttpResponse {
     let mut response = error.error_response();
@@ -179,6 +193,18 @@ pub fn task_not_found(task_id: uuid::Uuid) -> ApiError {
     .with_details(serde_json::json!({ "task_id": task_id }))
 }
 
-pub fn parse_task_id(id: &str) -> Result<uuid::Uuid, ApiError> {
+pub fn project_not_found(project_id: uuid::Uuid) -> ApiError {
+    ApiError::new(
+        platform::ErrorCode::Domain {
+            code: "project_not_found",
+            status: 404,
+        },
+        format!("no project {project_id}"),
+    )
+    .with_details(serde_json::json!({ "project_id": project_id }))
+}
+
+/// The `{id}` of a task's or a project's path.
+pub fn parse_id(id: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(id).map_err(|_| params::invalid("id", format!("{id:?} is not a UUID")))
 }

@@ -10,6 +10,7 @@ use super::params::{Params, invalid};
 use super::tenant::tenant_of;
 use super::{AppState, with_read_headers};
 use crate::consistency::request::{TIMEOUT_PARAMETER, TOKEN_PARAMETER};
+use crate::read_model::TasksModel;
 use crate::store::{self, database_error};
 
 pub async fn get(
@@ -41,7 +42,7 @@ pub async fn get(
         return Err(invalid("from", "from must not be after to"));
     }
     let consistency = state.consistency_of(&request, &params)?;
-    let model = state.read_model().await?;
+    let model: TasksModel = state.read_model().await?;
     let outcome = state.wait(&consistency, &model).await?;
 
     let counts = store::stats::counts_by_status(&state.pool, &model.tables, &tenant)

@@ -11,8 +11,9 @@ use uuid::Uuid;
 use super::cursor::TaskCursor;
 use super::params::{Params, invalid};
 use super::tenant::tenant_of;
-use super::{AppState, error_with_read_headers, parse_task_id, task_not_found, with_read_headers};
+use super::{AppState, error_with_read_headers, page, parse_id, task_not_found, with_read_headers};
 use crate::consistency::request::{TIMEOUT_PARAMETER, TOKEN_PARAMETER};
+use crate::read_model::TasksModel;
 use crate::store::{self, database_error};
 
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -28,10 +29,10 @@ pub async fn get(
         request.query_string(),
         &[TOKEN_PARAMETER, TIMEOUT_PARAMETER],
     )?;
-    let task_id = parse_task_id(&path)?;
+    let task_id = parse_id(&path)?;
     let tenant = tenant_of(&request)?;
     let consistency = state.consistency_of(&request, &params)?;
-    let model = state.read_model().await?;
+    let model: TasksModel = state.read_model().await?;
     let outcome = state.wait(&consistency, &model).await?;
 
     let Some(task) = store::tasks::get(&state.pool, &model.tables, &tenant, task_id)
@@ -136,7 +137,7 @@ pub async fn list(
     };
     let limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT)?;
     let consistency = state.consistency_of(&request, &params)?;
-    let model = state.read_model().await?;
+    let model: TasksModel = state.read_model().await?;
     let outcome = state.wait(&consistency, &model).await?;
 
     let page = store::tasks::PageRequest {
@@ -147,19 +148,14 @@ pub async fn list(
     let mut items = store::tasks::list(&state.pool, &model.tables, &filter, &page)
         .await
         .map_err(database_error)?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|last| {
-            TaskCursor {
-                created_at: last.created_at,
-                task_id: last.task_id,
-                descending,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let next_cursor = page::cut(&mut items, limit, |last| {
+        TaskCursor {
+            created_at: last.created_at,
+            task_id: last.task_id,
+            descending,
+        }
+        .encode()
+    });
     let mut response = HttpResponse::Ok();
     with_read_headers(&mut response, &model, outcome);
     Ok(response.json(json!({ "items": items, "next_cursor": next_cursor, "limit": limit })))

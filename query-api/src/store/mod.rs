@@ -3,6 +3,7 @@
 //! each statement can use its index.
 
 pub mod history;
+pub mod projects;
 pub mod stats;
 pub mod tasks;
 

@@ -41,7 +41,7 @@ pub fn query_api_config(env: &TestEnv, database: &TestDatabase) -> query_api::Co
     query_api::Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database.url.clone(),
-        topic: env.tasks_topic(),
+        topics: query_api::topics::EventTopics::with_prefix(&env.topic_prefix),
         brokers: env.brokers.clone(),
         db_max_connections: 8,
         workers: 2,

@@ -4,6 +4,8 @@
 use events::task::{Priority, TaskStatus};
 use serde_json::{Map, Value, json};
 
+use crate::http::projects;
+
 fn nullable(schema: Value) -> Value {
     json!({ "anyOf": [schema, { "type": "null" }] })
 }
@@ -27,9 +29,34 @@ fn page(items: &str, extra: &[(&str, Value)]) -> Value {
     json!({ "type": "object", "additionalProperties": false, "required": required, "properties": properties })
 }
 
+/// A project as `store::projects::ProjectView` serializes it, plus `extra`.
+fn project(extra: &[(&str, Value)]) -> Value {
+    let mut properties = json!({
+        "project_id": { "type": "string", "format": "uuid" },
+        "name": { "type": "string" },
+        "description": { "type": ["string", "null"] },
+        "status": { "type": "string", "enum": projects::statuses() },
+        "members": { "type": "array", "items": { "type": "string" }, "description": "Subjects, in the order they were added." },
+        "version": { "type": "integer", "minimum": 1 },
+        "created_at": date_time(),
+        "updated_at": date_time(),
+        "archived_at": nullable(date_time())
+    });
+    for (name, schema) in extra {
+        properties[*name] = schema.clone();
+    }
+    let required: Vec<String> = properties.as_object().unwrap().keys().cloned().collect();
+    json!({ "type": "object", "additionalProperties": false, "required": required, "properties": properties })
+}
+
 /// `components.schemas` of the query API.
 pub fn schemas() -> Map<String, Value> {
     let statuses = TaskStatus::ALL.map(TaskStatus::as_str);
+    let task_counts = json!({
+        "type": "object", "additionalProperties": false, "required": statuses,
+        "description": "The project's tasks per status: tasks of the project's tenant that are in it now. Every status is present, zero or not.",
+        "properties": statuses.iter().map(|status| ((*status).to_owned(), json!({ "type": "integer", "minimum": 0 }))).collect::<Map<String, Value>>()
+    });
     let schemas = [
         (
             "Task",
@@ -83,6 +110,19 @@ pub fn schemas() -> Map<String, Value> {
             page(
                 "HistoryEntry",
                 &[("task_id", json!({ "type": "string", "format": "uuid" }))],
+            ),
+        ),
+        ("Project", project(&[])),
+        (
+            "ProjectWithTaskCounts",
+            project(&[("task_counts", task_counts)]),
+        ),
+        ("ProjectPage", page("Project", &[])),
+        (
+            "ProjectHistoryPage",
+            page(
+                "HistoryEntry",
+                &[("project_id", json!({ "type": "string", "format": "uuid" }))],
             ),
         ),
         (

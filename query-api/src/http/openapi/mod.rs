@@ -35,19 +35,35 @@ fn read_headers(with_etag: bool) -> Value {
     headers
 }
 
+/// What a read of one resource answers when it has none.
+#[derive(Clone, Copy)]
+enum NotFound {
+    /// A route that reads no one resource.
+    Never,
+    Task,
+    Project,
+}
+
 /// The answers of a read: `success` plus the refusals every read can meet;
-/// `not_found` for the reads of one task.
-fn responses(success: Value, not_found: bool) -> Value {
+/// a 404 for the reads of one task or project.
+fn responses(success: Value, not_found: NotFound) -> Value {
     let mut responses = Map::new();
     responses.insert("200".into(), success);
     responses.insert("400".into(), error_response(
-        "Invalid, unknown or repeated parameter (details.parameter), a control character in a parameter, an invalid header (details.header, e.g. X-Tenant-Id or X-Consistency-Token), or a consistency token for another topic, a partition the topic lacks or an offset beyond the partition's end; malformed_request when the request is not valid HTTP/1.1.",
+        "Invalid, unknown or repeated parameter (details.parameter), a control character in a parameter, an invalid header (details.header, e.g. X-Tenant-Id or X-Consistency-Token), or a consistency token with a position outside this API's event topics, more than 64 positions, or a position waited for in a partition its topic lacks or beyond the partition's end; malformed_request when the request is not valid HTTP/1.1.",
         &["invalid_parameter", "invalid_header", "malformed_request"],
     ));
-    if not_found {
+    let missing = match not_found {
+        NotFound::Never => None,
+        NotFound::Task => Some(("task", "task_not_found")),
+        NotFound::Project => Some(("project", "project_not_found")),
+    };
+    if let Some((resource, code)) = missing {
         let mut response = error_response(
-            "No such task for this tenant (another tenant's task is not found either). It still names the version read and, with a token, the consistency: a 404 that is `stale` may be a task not projected yet.",
-            &["task_not_found"],
+            &format!(
+                "No such {resource} for this tenant (another tenant's {resource} is not found either). It still names the version read and, with a token, the consistency: a 404 that is `stale` may be a {resource} not projected yet."
+            ),
+            &[code],
         );
         response["headers"] = read_headers(false);
         responses.insert("404".into(), response);
@@ -83,7 +99,7 @@ fn read(operation_id: &str, summary: &str, mut own: Vec<Value>, responses: Value
 
 static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
     let mut paths = Map::new();
-    let mut get_task = responses(success("The task", "Task", true), true);
+    let mut get_task = responses(success("The task", "Task", true), NotFound::Task);
     get_task["304"] = json!({ "description": "Not modified: the task is still at the version If-None-Match names.", "headers": read_headers(true) });
     paths.insert("/v1/tasks/{id}".into(), read(
         "getTask",
@@ -101,7 +117,7 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
         "listTasks",
         "The tenant's tasks, filtered, in keyset pages",
         list_parameters,
-        responses(success("A page; next_cursor is null on the last one. Every task present when paging starts appears exactly once.", "TaskPage", false), false),
+        responses(success("A page; next_cursor is null on the last one. Every task present when paging starts appears exactly once.", "TaskPage", false), NotFound::Never),
     ));
     paths.insert(
         "/v1/tasks/{id}/history".into(),
@@ -113,7 +129,10 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
                 parameters::cursor(),
                 parameters::limit(),
             ],
-            responses(success("A page of events", "HistoryPage", false), true),
+            responses(
+                success("A page of events", "HistoryPage", false),
+                NotFound::Task,
+            ),
         ),
     );
     paths.insert(
@@ -122,7 +141,50 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
             "getTaskStats",
             "The tenant's tasks by status, and completions per UTC day",
             parameters::stats_range(),
-            responses(success("The tenant's statistics", "Stats", false), false),
+            responses(
+                success("The tenant's statistics", "Stats", false),
+                NotFound::Never,
+            ),
+        ),
+    );
+    paths.insert(
+        "/v1/projects/{id}".into(),
+        read(
+            "getProject",
+            "One project, with its tasks counted by status",
+            vec![parameters::project_id()],
+            responses(
+                success(
+                    "The project; task_counts counts the tasks of the project's tenant that are in it now, for every status.",
+                    "ProjectWithTaskCounts",
+                    false,
+                ),
+                NotFound::Project,
+            ),
+        ),
+    );
+    let mut list_parameters = parameters::project_filters();
+    list_parameters.extend([parameters::cursor(), parameters::limit()]);
+    paths.insert("/v1/projects".into(), read(
+        "listProjects",
+        "The tenant's projects, newest first, in keyset pages",
+        list_parameters,
+        responses(success("A page; next_cursor is null on the last one. Every project present when paging starts appears exactly once.", "ProjectPage", false), NotFound::Never),
+    ));
+    paths.insert(
+        "/v1/projects/{id}/history".into(),
+        read(
+            "getProjectHistory",
+            "The project's events (audit trail), oldest first, in pages",
+            vec![
+                parameters::project_id(),
+                parameters::cursor(),
+                parameters::limit(),
+            ],
+            responses(
+                success("A page of events", "ProjectHistoryPage", false),
+                NotFound::Project,
+            ),
         ),
     );
     paths.insert("/healthz".into(), shared::liveness_path());
@@ -139,7 +201,8 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
             "title": "Query API",
             "version": env!("CARGO_PKG_VERSION"),
             "description": concat!(
-                "Reads the task read models, scoped to the token's tenant, with read-your-writes through the command API's position tokens. ",
+                "Reads the task and project read models, scoped to the token's tenant, with read-your-writes through the command API's position tokens ",
+                "(one position, or the positions of several commands joined with commas). ",
                 "Every read needs a bearer JWT with the scope `queries:read`. Errors use the platform's shape `{ \"error\": { \"code\", \"message\", \"details\" } }`; ",
                 "invalid parameters are 400 invalid_parameter with details.parameter naming them, and unknown parameters are refused."
             )
@@ -195,5 +258,63 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_project_routes_are_documented_with_their_404() {
+        let paths = &openapi_document()["paths"];
+        for (path, not_found) in [
+            ("/v1/projects/{id}", Some("project_not_found")),
+            ("/v1/projects/{id}/history", Some("project_not_found")),
+            ("/v1/projects", None),
+            ("/v1/tasks/{id}", Some("task_not_found")),
+        ] {
+            let responses = &paths[path]["get"]["responses"];
+            assert!(responses["200"].is_object(), "{path}");
+            match not_found {
+                Some(code) => assert!(
+                    responses["404"].to_string().contains(code),
+                    "{path}: {}",
+                    responses["404"]
+                ),
+                None => assert!(responses["404"].is_null(), "{path}"),
+            }
+        }
+        let schemas = &openapi_document()["components"]["schemas"];
+        let counts = &schemas["ProjectWithTaskCounts"]["properties"]["task_counts"];
+        assert_eq!(counts["required"], json!(["open", "completed", "archived"]));
+        assert_eq!(
+            schemas["Project"]["properties"]["status"]["enum"],
+            json!(["active", "archived"])
+        );
+    }
+
+    #[test]
+    fn the_token_pattern_takes_one_position_or_several() {
+        let pattern = matcher(parameters::token_pattern());
+        for token in [
+            "",
+            "events.tasks:0:5",
+            " events.tasks:0:5 ",
+            "events.projects:0:5,events.tasks:3:12",
+            "events.projects:0:5 , events.tasks:3:12",
+        ] {
+            assert!(pattern(token), "{token:?}");
+        }
+        for token in [
+            "events.tasks",
+            "events.tasks:0:5,",
+            ",events.tasks:0:5",
+            "a:0:x",
+        ] {
+            assert!(!pattern(token), "{token:?}");
+        }
+    }
+
+    /// The documented pattern, through the validator the document's checks use.
+    fn matcher(pattern: String) -> impl Fn(&str) -> bool {
+        let document = json!({ "schema": { "type": "string", "pattern": pattern } });
+        let validator = schemas::openapi::compile_in_place(&document, "/schema").unwrap();
+        move |text: &str| validator.is_valid(&json!(text))
     }
 }

@@ -6,8 +6,10 @@
 use events::task::{Priority, TaskStatus, rules};
 use platform::openapi::tenant_header;
 use platform::openapi::text::{blank_pattern, parameter_text_pattern};
+use platform::position::MAX_POSITIONS;
 use serde_json::{Value, json};
 
+use crate::http::projects;
 use crate::http::tasks::MAX_QUERY_CHARS;
 
 fn parameter(name: &str, location: &str, schema: Value, description: &str) -> Value {
@@ -35,11 +37,27 @@ pub fn task_id() -> Value {
     )
 }
 
+pub fn project_id() -> Value {
+    parameter(
+        "id",
+        "path",
+        json!({ "type": "string", "format": "uuid" }),
+        "The project id; anything else is 400 invalid_parameter.",
+    )
+}
+
+/// One position (`topic:partition:offset`), or several joined by commas,
+/// blanks around each allowed; blank as a whole is the same as none.
+pub fn token_pattern() -> String {
+    let position = "[^,\\u0000-\\u001F\\u007F-\\u009F]+:[0-9]+:[0-9]+";
+    format!("^(?: *{position} *(?:, *{position} *)*)?$")
+}
+
 /// The consistency and tenant parameters every read takes.
 pub fn common() -> Vec<Value> {
     let token = || {
-        json!({ "type": "string", "pattern": "^(?: *[^\\u0000-\\u001F\\u007F-\\u009F]+:[0-9]+:[0-9]+ *)?$",
-                "description": "Opaque: pass exactly the `position` a command answered. Today it reads topic:partition:offset." })
+        json!({ "type": "string", "pattern": token_pattern(),
+                "description": format!("Opaque positions: pass exactly the `position` a command answered, or the positions of several commands joined with commas (at most {MAX_POSITIONS}). Today each reads topic:partition:offset.") })
     };
     // Blank is the same as absent (an empty header, `consistency_timeout_ms=`).
     let timeout = || {
@@ -54,7 +72,7 @@ pub fn common() -> Vec<Value> {
             "X-Consistency-Token",
             "header",
             token(),
-            "Read-your-writes: the `position` the command API answered. The read waits (bounded) until the projection has applied it, then says `X-Consistency: consistent`; if the wait runs out it answers with what it has and `X-Consistency: stale`. A token that is not a position of this API's topic, names a partition the topic does not have or an offset beyond the partition's end is 400 at once (invalid_header; invalid_parameter for the query parameter).",
+            "Read-your-writes: the `position` the command API answered, or the positions of several commands joined with commas (`events.projects:0:5,events.tasks:3:12`; a partition named twice counts at its highest offset). The read waits (bounded) until the projection it reads has applied every position on the topics that projection reads, then says `X-Consistency: consistent`; a position on a topic it does not read is already satisfied (that view shows nothing from it). If a wait runs out it answers with what it has and `X-Consistency: stale`; else if the event at a position is parked, `X-Consistency: parked`. A token with a position outside the event topics this API knows (EVENTS_TOPIC_PREFIX + tasks, + projects), more than 64 positions, or a position it waits for that names a partition its topic does not have or an offset beyond the partition's end is 400 at once (invalid_header; invalid_parameter for the query parameter).",
         ),
         parameter(
             "consistency_token",
@@ -160,6 +178,17 @@ pub fn list_filters() -> Vec<Value> {
             "Newest or oldest first.",
         ),
     ]
+}
+
+/// `GET /v1/projects`: one status, trimmed; blank is the same as none.
+pub fn project_filters() -> Vec<Value> {
+    let statuses = projects::statuses();
+    vec![parameter(
+        "status",
+        "query",
+        json!({ "type": "string", "pattern": format!("^ *(?:{})? *$", statuses.join("|")) }),
+        &format!("Only projects with this status: {}.", statuses.join(" or ")),
+    )]
 }
 
 pub fn stats_range() -> Vec<Value> {
