@@ -1,6 +1,9 @@
 //! The query API against the real Kafka and PostgreSQL, fed by the projector:
 //! read-your-writes through the command API's position, filters, keyset
-//! pagination, history, statistics and the error contract.
+//! pagination, history, statistics and the error contract; the projects
+//! read model in `projects`.
+
+mod projects;
 
 use std::collections::HashSet;
 use std::sync::Arc;
