@@ -351,3 +351,203 @@ async fn projects_are_listed_in_pages_traced_and_private_to_their_tenant() {
     commands.stop().await;
     database.drop_database().await;
 }
+
+/// One `projects_v1` row, as the projection would write it.
+async fn insert_project(
+    pool: &sqlx::PgPool,
+    tenant: &str,
+    name: &str,
+    status: &str,
+    created_at: chrono::DateTime<chrono::Utc>,
+) -> Uuid {
+    let project_id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO projects_v1 (project_id, tenant_id, name, description, status, members, version,
+                                  created_at, updated_at, archived_at, source_partition, source_offset)
+         VALUES ($1, $2, $3, NULL, $4, ARRAY['ada'], 2, $5, $5, CASE WHEN $4 = 'archived' THEN $5 END, 0, 0)",
+    )
+    .bind(project_id)
+    .bind(tenant)
+    .bind(name)
+    .bind(status)
+    .bind(created_at)
+    .execute(pool)
+    .await
+    .expect("a project row");
+    project_id
+}
+
+/// The query side alone, on rows written straight into the tables of
+/// `projects.v1` and its checkpoints on both topics: what each route reads,
+/// and how tokens over both topics are waited for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_project_reads_serve_the_projection_tables_and_wait_on_both_topics() {
+    let env = TestEnv::with_partitions(2);
+    let database = TestDatabase::create().await;
+    let pool = database.pool().await;
+    read_model::migrations::run(&pool)
+        .await
+        .expect("migrations");
+    let (projects_topic, tasks_topic) =
+        (format!("{}projects", env.topic_prefix), env.tasks_topic());
+    for (topic, next_offset) in [(&projects_topic, 10_i64), (&tasks_topic, 20)] {
+        sqlx::query(
+            "INSERT INTO projection_checkpoints (projection, topic, partition, next_offset) VALUES ('projects.v1', $1, 0, $2)",
+        )
+        .bind(topic)
+        .bind(next_offset)
+        .execute(&pool)
+        .await
+        .expect("a checkpoint");
+    }
+    let now = chrono::Utc::now();
+    let older = insert_project(
+        &pool,
+        "default",
+        "Older",
+        "active",
+        now - chrono::Duration::hours(2),
+    )
+    .await;
+    let newer = insert_project(
+        &pool,
+        "default",
+        "Newer",
+        "archived",
+        now - chrono::Duration::hours(1),
+    )
+    .await;
+    let foreign = insert_project(&pool, "globex", "Foreign", "active", now).await;
+    for (tenant, project, status) in [
+        ("default", Some(older), "open"),
+        ("default", Some(older), "open"),
+        ("default", Some(older), "completed"),
+        // Another tenant's task naming the project is not in it.
+        ("globex", Some(older), "archived"),
+        ("default", Some(newer), "open"),
+        ("default", None, "open"),
+    ] {
+        sqlx::query(
+            "INSERT INTO project_tasks_v1 (task_id, tenant_id, project_id, status, version) VALUES ($1, $2, $3, $4, 1)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(tenant)
+        .bind(project)
+        .bind(status)
+        .execute(&pool)
+        .await
+        .expect("a project task row");
+    }
+    for (version, event_type) in [(1_i64, "ProjectCreated"), (2, "ProjectMemberAdded")] {
+        sqlx::query(
+            "INSERT INTO project_history_v1 (event_id, project_id, tenant_id, version, event_type, schema_version, data,
+                                             recorded_schema_version, occurred_at, command_id, correlation_id, causation_id,
+                                             actor, source_partition, source_offset)
+             VALUES ($1, $2, 'default', $3, $4, 1, '{}', 1, now(), 'c', 'c', 'c', 'ada', 0, $3)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(older)
+        .bind(version)
+        .bind(event_type)
+        .execute(&pool)
+        .await
+        .expect("a history row");
+    }
+    let query = InProcess::query_api(&env, &database).await;
+
+    let both = format!("{projects_topic}:0:9,{tasks_topic}:0:19");
+    let project = project_after(&query.url, older, &both).await;
+    assert_eq!(project.body["name"], "Older");
+    assert_eq!(project.body["members"], json!(["ada"]));
+    assert_eq!(project.body["task_counts"], counts(2, 1, 0));
+    let keys: Vec<&String> = project.body.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys.len(),
+        10,
+        "the nine project fields and task_counts: {keys:?}"
+    );
+    let project = project_after(&query.url, newer, &both).await;
+    assert_eq!(project.body["status"], "archived");
+    assert!(project.body["archived_at"].is_string());
+    assert_eq!(project.body["task_counts"], counts(1, 0, 0));
+
+    // Either topic's position not yet projected makes the read stale.
+    for token in [
+        format!("{projects_topic}:0:9,{tasks_topic}:0:20"),
+        format!("{projects_topic}:0:10,{tasks_topic}:0:19"),
+    ] {
+        let reply = get(
+            &format!("{}/v1/projects/{older}", query.url),
+            &[
+                ("X-Consistency-Token", &token),
+                ("X-Consistency-Timeout-Ms", "200"),
+            ],
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert_eq!(reply.header("x-consistency"), Some("stale"), "{token}");
+    }
+    // The tasks view reads nothing of events.projects: that position is already satisfied.
+    let reply = get(
+        &format!("{}/v1/tasks", query.url),
+        &[("X-Consistency-Token", &format!("{projects_topic}:0:500"))],
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.header("x-consistency"), Some("consistent"));
+    assert_eq!(reply.header("x-projection-version"), Some("tasks.v1"));
+
+    let page = get(&format!("{}/v1/projects?limit=1", query.url), &[]).await;
+    assert_eq!(page.body["items"][0]["project_id"], json!(newer));
+    let cursor = page.body["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_owned();
+    let page = get(
+        &format!("{}/v1/projects?limit=1&cursor={cursor}", query.url),
+        &[],
+    )
+    .await;
+    assert_eq!(page.body["items"][0]["project_id"], json!(older));
+    assert!(page.body["next_cursor"].is_null(), "{}", page.body);
+    let active = get(&format!("{}/v1/projects?status=active", query.url), &[]).await;
+    assert_eq!(active.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(active.body["items"][0]["project_id"], json!(older));
+
+    let history = get(
+        &format!("{}/v1/projects/{older}/history?limit=1", query.url),
+        &[],
+    )
+    .await;
+    assert_eq!(history.status, 200, "{}", history.body);
+    assert_eq!(history.body["items"][0]["event_type"], "ProjectCreated");
+    let cursor = history.body["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_owned();
+    let history = get(
+        &format!("{}/v1/projects/{older}/history?cursor={cursor}", query.url),
+        &[],
+    )
+    .await;
+    assert_eq!(history.body["items"][0]["event_type"], "ProjectMemberAdded");
+    assert_eq!(history.body["items"].as_array().unwrap().len(), 1);
+
+    for route in [
+        format!("/v1/projects/{foreign}"),
+        format!("/v1/projects/{foreign}/history"),
+    ] {
+        let reply = get(&format!("{}{route}", query.url), &[]).await;
+        assert_eq!(reply.status, 404, "{route}: {}", reply.body);
+        assert_eq!(reply.body["error"]["code"], "project_not_found");
+    }
+    let theirs = get(
+        &format!("{}/v1/projects", query.url),
+        &[("X-Tenant-Id", "globex")],
+    )
+    .await;
+    assert_eq!(theirs.body["items"].as_array().unwrap().len(), 1);
+
+    query.stop().await;
+    database.drop_database().await;
+}
