@@ -203,8 +203,12 @@ pub fn stats_range() -> Vec<Value> {
     ]
 }
 
+/// A date, or blank (the same as absent, like every parameter).
 fn date() -> Value {
-    json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" })
+    json!({ "anyOf": [
+        { "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        { "type": "string", "pattern": blank_pattern() }
+    ] })
 }
 
 /// `q`: no control character, at most 200 characters after trimming, and
