@@ -3,8 +3,6 @@
 //! its task counts as tasks move, complete and archive, its history, tenant
 //! isolation, and tokens joining positions of both topics.
 
-use command_api::CommandApi;
-use events::project::Project;
 use serde_json::{Value, json};
 use tests::TestEnv;
 use tests::command_api::{self as commands_harness, Client};
@@ -14,16 +12,8 @@ use uuid::Uuid;
 
 use super::{Reply, get};
 
-/// The command API with tasks and projects mounted, as the projects tests of
-/// the command API start it.
 async fn command_api(env: &TestEnv) -> commands_harness::InProcess {
-    let application = CommandApi::builder(commands_harness::config(env))
-        .mount_with(command_api::registration::task())
-        .mount::<Project>()
-        .build()
-        .await
-        .expect("the command API starts with tasks and projects");
-    commands_harness::InProcess::run(application).await
+    commands_harness::InProcess::start_with_projects(env).await
 }
 
 /// What a command answered that the reads need.

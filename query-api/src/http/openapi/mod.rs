@@ -23,8 +23,8 @@ pub fn openapi_document() -> &'static Value {
 
 fn read_headers(with_etag: bool) -> Value {
     let mut headers = json!({
-        "X-Projection-Version": { "required": true, "schema": { "type": "string", "pattern": "^[a-z_]+\\.v[0-9]+$", "examples": ["tasks.v2"] },
-            "description": "The projection version that served the request. Each request reads one version for all its statements; after a rebuild or rollback switches versions, later requests read the new one." },
+        "X-Projection-Version": { "required": true, "schema": { "type": "string", "pattern": "^[a-z_]+\\.v[0-9]+$", "examples": ["tasks.v2", "projects.v1"] },
+            "description": "The projection version that served the request: of `tasks` for the task routes, of `projects` for the project routes. Each request reads one version for all its statements; after a rebuild or rollback switches versions, later requests read the new one." },
         "X-Consistency": { "schema": { "type": "string", "enum": ["consistent", "stale", "parked"] },
             "description": "Present when a consistency token was sent: consistent when the projection had applied it, stale when the wait ran out and the data may predate the write, parked when the event at the token could not be applied and waits for an operator (the data does not show it)." },
         "X-Request-Id": { "$ref": "#/components/headers/RequestId" }
