@@ -43,6 +43,8 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
             partitions: args.partitions,
         },
         group_prefix: prefix.clone(),
+        // The figure is the tasks projection's catch-up alone.
+        projections: vec!["tasks".into()],
         batch: projector::config::BatchSettings::default(),
         session_timeout: Duration::from_secs(6),
         db_max_connections: 4,

@@ -44,6 +44,10 @@ impl ReadSide {
             database_url: database.clone(),
             kafka: kafka.clone(),
             group_prefix: prefix.clone(),
+            projections: projector::registry::registry()
+                .names()
+                .map(str::to_owned)
+                .collect(),
             batch: projector::config::BatchSettings::default(),
             session_timeout: Duration::from_secs(6),
             db_max_connections: 4,

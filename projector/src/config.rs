@@ -18,6 +18,11 @@ pub struct Config {
     /// `PROJECTOR_GROUP_PREFIX`, default `projector.`: a projection's consumer
     /// group is this prefix + its id, e.g. `projector.tasks.v1`.
     pub group_prefix: String,
+    /// `PROJECTOR_PROJECTIONS`, default every registered projection: the
+    /// projections (by name, comma-separated) this process consumes, so a
+    /// projection can run in processes of its own. Versions of the others
+    /// are left to other processes.
+    pub projections: Vec<String>,
     pub batch: BatchSettings,
     /// `KAFKA_SESSION_TIMEOUT_MS`, default 6000: how fast a dead worker's
     /// partitions move to the others.
@@ -63,6 +68,7 @@ impl Config {
             database_url: database_url(),
             kafka: KafkaSettings::from_env()?,
             group_prefix: env_or("PROJECTOR_GROUP_PREFIX", "projector."),
+            projections: projections_from_env()?,
             batch: BatchSettings {
                 max_records: env_parse("PROJECTOR_BATCH_MAX", "2000")?,
                 max_wait: Duration::from_millis(env_parse("PROJECTOR_BATCH_MAX_WAIT_MS", "20")?),
@@ -90,4 +96,27 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// `PROJECTOR_PROJECTIONS`: every name must be registered.
+fn projections_from_env() -> Result<Vec<String>, ConfigError> {
+    let registry = crate::registry::registry();
+    let text = env_or("PROJECTOR_PROJECTIONS", "");
+    if text.trim().is_empty() {
+        return Ok(registry.names().map(str::to_owned).collect());
+    }
+    let mut names = Vec::new();
+    for name in text.split(',').map(str::trim) {
+        if let Err(unknown) = registry.get(name) {
+            return Err(ConfigError {
+                variable: "PROJECTOR_PROJECTIONS".into(),
+                value: text.clone(),
+                reason: unknown.to_string(),
+            });
+        }
+        if !names.iter().any(|known| known == name) {
+            names.push(name.to_owned());
+        }
+    }
+    Ok(names)
 }

@@ -5,6 +5,7 @@
 //! knows Kafka or HTTP. See README.md.
 
 pub mod checkpoint;
+pub mod history;
 pub mod migrations;
 pub mod parked;
 pub mod projects;

@@ -82,16 +82,26 @@ pub fn status(snapshot: &StatusSnapshot) -> String {
         let _ = writeln!(
             text,
             "\n{} ({}, group {}, topic {})",
-            version.projection, version.state, version.group, version.topic
+            version.projection,
+            version.state,
+            version.groups.join(", "),
+            version.topics.join(", ")
         );
         let mut rows = vec![
-            ["  PARTITION", "CHECKPOINT", "HIGH WATERMARK", "LAG"]
-                .map(str::to_owned)
-                .to_vec(),
+            [
+                "  TOPIC",
+                "PARTITION",
+                "CHECKPOINT",
+                "HIGH WATERMARK",
+                "LAG",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         ];
         for partition in &version.partitions {
             rows.push(vec![
-                format!("  {}", partition.partition),
+                format!("  {}", partition.topic),
+                partition.partition.to_string(),
                 or_dash(partition.checkpoint),
                 or_dash(partition.high_watermark),
                 or_dash(partition.lag),

@@ -67,8 +67,8 @@ fn schemas() -> Map<String, Value> {
             "ProjectionVersion",
             json!({
                 "type": "object", "additionalProperties": false,
-                "required": ["projection", "local"],
-                "description": "A version as the last status snapshot saw it, with `local`: this process's worker of it. A worker the snapshot does not know yet (a rebuild that just started) has only `projection` and `local`.",
+                "required": ["projection", "local", "local_workers"],
+                "description": "A version as the last status snapshot saw it, with `local_workers`: this process's workers of it, one per topic it reads, and `local`: the first of them. A worker the snapshot does not know yet (a rebuild that just started) has only `projection`, `local` and `local_workers`.",
                 "properties": {
                     "projection": { "type": "string", "examples": ["tasks.v2"] },
                     "name": { "type": "string" },
@@ -76,19 +76,22 @@ fn schemas() -> Map<String, Value> {
                     "role": { "type": "string", "enum": ["building", "live", "standby", "dropped"] },
                     "state": { "type": "string", "enum": State::ALL.map(State::as_str) },
                     "serving": { "type": "boolean", "description": "Whether the query API reads it." },
-                    "topic": { "type": "string" },
-                    "group": { "type": "string" },
-                    "consumers": nullable(json!({ "type": "integer", "minimum": 0 })),
+                    "topic": { "type": "string", "description": "The first of `topics`." },
+                    "topics": { "type": "array", "items": { "type": "string" }, "description": "Every topic it reads (a cross-aggregate projection reads several)." },
+                    "group": { "type": "string", "description": "The first of `groups`." },
+                    "groups": { "type": "array", "items": { "type": "string" }, "description": "Its consumer groups, one per topic in the order of `topics`: `<prefix><projection>` for a projection of one topic, `<prefix><projection>.<topic name>` for each topic otherwise." },
+                    "consumers": nullable(json!({ "type": "integer", "minimum": 0, "description": "Members of its consumer groups, the fewest of any." })),
                     "parked_events": integer(),
                     "lag": nullable(integer()),
                     "events_per_second": number(),
                     "catch_up_seconds": number(),
                     "partitions": { "type": "array", "items": {
                         "type": "object", "additionalProperties": false,
-                        "required": ["partition", "checkpoint", "high_watermark", "lag"],
-                        "properties": { "partition": integer(), "checkpoint": nullable(integer()),
+                        "required": ["topic", "partition", "checkpoint", "high_watermark", "lag"],
+                        "properties": { "topic": { "type": "string" }, "partition": integer(), "checkpoint": nullable(integer()),
                                         "high_watermark": nullable(integer()), "lag": nullable(integer()) } } },
-                    "local": nullable(json!({ "$ref": "#/components/schemas/WorkerReport" }))
+                    "local": nullable(json!({ "$ref": "#/components/schemas/WorkerReport" })),
+                    "local_workers": { "type": "array", "items": { "$ref": "#/components/schemas/WorkerReport" } }
                 }
             }),
         ),

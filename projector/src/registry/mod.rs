@@ -8,13 +8,16 @@ mod registered;
 use std::sync::LazyLock;
 
 use crate::projection::Projection;
+use crate::projects::Projects;
 use crate::tasks::Tasks;
 
 pub use registered::RegisteredProjection;
 
 /// Every projection of this binary. Adding one is one more `register` line.
 fn projections() -> Registry {
-    Registry::default().register(Tasks::V1)
+    Registry::default()
+        .register(Tasks::V1)
+        .register(Projects::V1)
 }
 
 /// The registry of this binary, built on first use.
@@ -46,6 +49,10 @@ impl Registry {
     /// projections would share their versions, checkpoints and tables.
     pub fn register<P: Projection>(mut self, projection: P) -> Self {
         let name = projection.id().name;
+        assert!(
+            !projection.topic_names().is_empty(),
+            "projection {name} reads no topic"
+        );
         assert!(
             self.names().all(|known| known != name),
             "projection {name} is registered twice"
@@ -80,12 +87,12 @@ mod tests {
     fn projections_are_found_by_name_and_unknown_names_list_the_known_ones() {
         let registry = projections();
         let tasks = registry.get("tasks").unwrap();
-        assert_eq!(tasks.topic_name(), "tasks");
+        assert_eq!(tasks.topic_names(), ["tasks"]);
         assert_eq!(tasks.tables(2)[0], "tasks_v2");
         let error = registry.get("nope").err().unwrap();
         assert_eq!(
             error.to_string(),
-            "no projection is named \"nope\" (known: tasks)"
+            "no projection is named \"nope\" (known: tasks, projects)"
         );
     }
 

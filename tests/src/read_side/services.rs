@@ -27,6 +27,10 @@ pub fn projector_config(env: &TestEnv, database: &TestDatabase) -> projector::Co
             partitions: env.partitions,
         },
         group_prefix: group_prefix(env),
+        projections: projector::registry::registry()
+            .names()
+            .map(str::to_owned)
+            .collect(),
         batch: projector::config::BatchSettings::default(),
         session_timeout: Duration::from_millis(3000),
         db_max_connections: 4,
