@@ -48,6 +48,9 @@ impl ReadSide {
                 .names()
                 .map(str::to_owned)
                 .collect(),
+            process_managers: projector::process::ProcessManagerSettings::for_command_api(
+                "http://127.0.0.1:8081",
+            ),
             batch: projector::config::BatchSettings::default(),
             session_timeout: Duration::from_secs(6),
             db_max_connections: 4,

@@ -1,5 +1,6 @@
 //! Serving: database and migrations, the supervisor (which runs a worker per
-//! projection version), and the HTTP server.
+//! projection version and topic), the dispatcher of the process managers'
+//! commands, and the HTTP server.
 
 use std::future::Future;
 use std::time::Duration;
@@ -9,6 +10,9 @@ use platform::config::ConfigError;
 
 use crate::config::Config;
 use crate::http::{self, Projections};
+use crate::process::{Credentials, Dispatcher};
+use crate::projection::Kind;
+use crate::registry::registry;
 use crate::supervisor::{Supervisor, SupervisorError};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,12 +31,18 @@ pub enum StartError {
     Server(#[from] std::io::Error),
     #[error(transparent)]
     Auth(#[from] platform::auth::AuthStartError),
+    #[error(transparent)]
+    Credentials(#[from] crate::process::CredentialsError),
+    #[error("cannot create the command API client: {0}")]
+    Client(#[from] reqwest::Error),
 }
 
 pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     supervisor: Supervisor,
+    /// Delivers the process managers' commands, when this process runs one.
+    dispatcher: Option<Dispatcher>,
 }
 
 impl Application {
@@ -50,6 +60,21 @@ impl Application {
         read_model::migrations::run(&pool).await?;
 
         let http_settings = config.http.clone();
+        let runs_a_process_manager = config.projections.iter().any(|name| {
+            registry()
+                .get(name)
+                .is_ok_and(|registered| registered.kind() == Kind::ProcessManager)
+        });
+        let dispatcher = if runs_a_process_manager {
+            let credentials = Credentials::new(&config.auth, &config.process_managers)?;
+            Some(Dispatcher::new(
+                pool.clone(),
+                &config.process_managers,
+                credentials,
+            )?)
+        } else {
+            None
+        };
         let supervisor = Supervisor::start(config, port, pool.clone()).await?;
         let projections = Projections {
             shared: supervisor.shared(),
@@ -78,6 +103,7 @@ impl Application {
             port,
             server,
             supervisor,
+            dispatcher,
         })
     }
 
@@ -94,9 +120,13 @@ impl Application {
         let server = platform::http::RunningServer::start(self.server);
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let supervising = tokio::spawn(self.supervisor.run(stopped));
+        let dispatching = self.dispatcher.map(Dispatcher::spawn);
         shutdown.await;
         tracing::info!("shutting down");
         let _ = stop.send(true);
+        if let Some(dispatching) = dispatching {
+            dispatching.stop().await;
+        }
         if let Ok(supervisor) = supervising.await {
             supervisor.shutdown().await;
         }

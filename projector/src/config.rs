@@ -23,6 +23,8 @@ pub struct Config {
     /// projection can run in processes of its own. Versions of the others
     /// are left to other processes.
     pub projections: Vec<String>,
+    /// `PROCESS_MANAGER_*`: how process managers send their commands.
+    pub process_managers: crate::process::ProcessManagerSettings,
     pub batch: BatchSettings,
     /// `KAFKA_SESSION_TIMEOUT_MS`, default 6000: how fast a dead worker's
     /// partitions move to the others.
@@ -69,6 +71,7 @@ impl Config {
             kafka: KafkaSettings::from_env()?,
             group_prefix: env_or("PROJECTOR_GROUP_PREFIX", "projector."),
             projections: projections_from_env()?,
+            process_managers: crate::process::ProcessManagerSettings::from_env()?,
             batch: BatchSettings {
                 max_records: env_parse("PROJECTOR_BATCH_MAX", "2000")?,
                 max_wait: Duration::from_millis(env_parse("PROJECTOR_BATCH_MAX_WAIT_MS", "20")?),

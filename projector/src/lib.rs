@@ -13,6 +13,8 @@ pub mod engine;
 pub mod history;
 pub mod http;
 pub mod parked;
+pub mod process;
+pub mod project_archival;
 pub mod projection;
 pub mod projects;
 pub mod raw_record;

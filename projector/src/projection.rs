@@ -56,6 +56,16 @@ impl FromStr for ParsedProjectionId {
     }
 }
 
+/// What a registered consumer of the log is: a projection (its effect is
+/// its read models) or a process manager (its effect is the commands it
+/// decides; see `crate::process`). The engine runs both alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Projection,
+    ProcessManager,
+}
+
 /// One decoded record of the batch, in log order within its partition.
 #[derive(Debug, Clone)]
 pub struct Decoded<E> {
@@ -97,6 +107,10 @@ pub trait Projection: Send + Sync + 'static {
     type Event: ProjectedEvent;
 
     fn id(&self) -> ProjectionId;
+
+    fn kind(&self) -> Kind {
+        Kind::Projection
+    }
 
     /// The same projection writing the tables of another version.
     fn at_version(&self, version: u32) -> Self

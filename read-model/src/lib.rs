@@ -8,6 +8,7 @@ pub mod checkpoint;
 pub mod history;
 pub mod migrations;
 pub mod parked;
+pub mod process_managers;
 pub mod projects;
 pub mod tasks;
 pub mod versions;

@@ -26,6 +26,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::projection::{Applied, Decoded, Projection, ProjectionId};
+pub use evolve::evolve_task;
 pub use fold::{Changes, Stored, fold};
 pub use record::ProjectsRecord;
 

@@ -1,5 +1,5 @@
-//! The projections this binary runs, one registration line each in
-//! [`projections`]. Everything that arrives with a projection's name (the
+//! The projections and process managers this binary runs, one registration
+//! line each in [`projections`]. Everything that arrives with a projection's name (the
 //! CLI, the supervisor, the status) reaches its code through the
 //! [`Registry`], so nothing else changes when a projection is added.
 
@@ -7,6 +7,7 @@ mod registered;
 
 use std::sync::LazyLock;
 
+use crate::project_archival::ProjectArchival;
 use crate::projection::Projection;
 use crate::projects::Projects;
 use crate::tasks::Tasks;
@@ -18,6 +19,7 @@ fn projections() -> Registry {
     Registry::default()
         .register(Tasks::V1)
         .register(Projects::V1)
+        .register(ProjectArchival::V1)
 }
 
 /// The registry of this binary, built on first use.
@@ -92,7 +94,7 @@ mod tests {
         let error = registry.get("nope").err().unwrap();
         assert_eq!(
             error.to_string(),
-            "no projection is named \"nope\" (known: tasks, projects)"
+            "no projection is named \"nope\" (known: tasks, projects, project_archival)"
         );
     }
 

@@ -8,11 +8,13 @@ use sqlx::PgPool;
 
 use crate::engine::{self, SpawnError, WorkerHandle, WorkerSettings};
 use crate::parked::{self, ReleaseError, Released};
-use crate::projection::Projection;
+use crate::projection::{Kind, Projection};
 
 pub trait RegisteredProjection: Send + Sync {
     /// The projection's name, the same for every version (`tasks`).
     fn name(&self) -> &'static str;
+
+    fn kind(&self) -> Kind;
 
     /// The topic names it reads, within the events prefix.
     fn topic_names(&self) -> &'static [&'static str];
@@ -56,6 +58,10 @@ struct Registered<P>(P);
 impl<P: Projection> RegisteredProjection for Registered<P> {
     fn name(&self) -> &'static str {
         self.0.id().name
+    }
+
+    fn kind(&self) -> Kind {
+        self.0.kind()
     }
 
     fn topic_names(&self) -> &'static [&'static str] {

@@ -31,6 +31,9 @@ pub fn projector_config(env: &TestEnv, database: &TestDatabase) -> projector::Co
             .names()
             .map(str::to_owned)
             .collect(),
+        process_managers: projector::process::ProcessManagerSettings::for_command_api(
+            "http://127.0.0.1:8081",
+        ),
         batch: projector::config::BatchSettings::default(),
         session_timeout: Duration::from_millis(3000),
         db_max_connections: 4,
