@@ -128,7 +128,7 @@ async fn archiving_a_project_archives_each_open_task_exactly_once_across_a_sigki
             // moved past): each open task still ends up archived, once.
             let by_status = commands_by_status(&pool).await;
             by_status.get("done").copied().unwrap_or(0) >= OPEN_TASKS as i64
-                && by_status.get("pending").is_none()
+                && !by_status.contains_key("pending")
         },
     )
     .await;
