@@ -44,7 +44,7 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
         },
         group_prefix: prefix.clone(),
         // The figure is the tasks projection's catch-up alone.
-        projections: vec!["tasks".into()],
+        projections: Some(vec!["tasks".into()]),
         process_managers: projector::process::ProcessManagerSettings::for_command_api(
             "http://127.0.0.1:8081",
         ),

@@ -44,10 +44,7 @@ impl ReadSide {
             database_url: database.clone(),
             kafka: kafka.clone(),
             group_prefix: prefix.clone(),
-            projections: projector::registry::registry()
-                .names()
-                .map(str::to_owned)
-                .collect(),
+            projections: None,
             process_managers: projector::process::ProcessManagerSettings::for_command_api(
                 "http://127.0.0.1:8081",
             ),

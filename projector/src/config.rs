@@ -18,11 +18,11 @@ pub struct Config {
     /// `PROJECTOR_GROUP_PREFIX`, default `projector.`: a projection's consumer
     /// group is this prefix + its id, e.g. `projector.tasks.v1`.
     pub group_prefix: String,
-    /// `PROJECTOR_PROJECTIONS`, default every registered projection: the
-    /// projections (by name, comma-separated) this process consumes, so a
-    /// projection can run in processes of its own. Versions of the others
-    /// are left to other processes.
-    pub projections: Vec<String>,
+    /// `PROJECTOR_PROJECTIONS`, default empty (every registered projection):
+    /// the projections (by name, comma-separated) this process consumes, so
+    /// a projection can run in processes of its own. Versions of the others
+    /// are left to other processes. Each must be registered (checked at start).
+    pub projections: Option<Vec<String>>,
     /// `PROCESS_MANAGER_*`: how process managers send their commands.
     pub process_managers: crate::process::ProcessManagerSettings,
     pub batch: BatchSettings,
@@ -70,7 +70,7 @@ impl Config {
             database_url: database_url(),
             kafka: KafkaSettings::from_env()?,
             group_prefix: env_or("PROJECTOR_GROUP_PREFIX", "projector."),
-            projections: projections_from_env()?,
+            projections: projections_from_env(),
             process_managers: crate::process::ProcessManagerSettings::from_env()?,
             batch: BatchSettings {
                 max_records: env_parse("PROJECTOR_BATCH_MAX", "2000")?,
@@ -101,25 +101,27 @@ impl Config {
     }
 }
 
-/// `PROJECTOR_PROJECTIONS`: every name must be registered.
-fn projections_from_env() -> Result<Vec<String>, ConfigError> {
-    let registry = crate::registry::registry();
+/// `PROJECTOR_PROJECTIONS`: names, or `None` for all.
+fn projections_from_env() -> Option<Vec<String>> {
     let text = env_or("PROJECTOR_PROJECTIONS", "");
-    if text.trim().is_empty() {
-        return Ok(registry.names().map(str::to_owned).collect());
-    }
-    let mut names = Vec::new();
-    for name in text.split(',').map(str::trim) {
-        if let Err(unknown) = registry.get(name) {
-            return Err(ConfigError {
-                variable: "PROJECTOR_PROJECTIONS".into(),
-                value: text.clone(),
-                reason: unknown.to_string(),
-            });
-        }
+    let mut names: Vec<String> = Vec::new();
+    for name in text
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
         if !names.iter().any(|known| known == name) {
             names.push(name.to_owned());
         }
     }
-    Ok(names)
+    (!names.is_empty()).then_some(names)
+}
+
+impl Config {
+    /// Whether this process consumes projection `name`.
+    pub fn runs(&self, name: &str) -> bool {
+        self.projections
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|known| known == name))
+    }
 }

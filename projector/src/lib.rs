@@ -30,6 +30,6 @@ pub mod versions;
 
 mod application;
 
-pub use application::{Application, StartError, serve_from_env};
+pub use application::{Application, ProjectorBuilder, StartError, serve_from_env};
 pub use config::Config;
 pub use projection::{Projection, ProjectionId};

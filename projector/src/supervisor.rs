@@ -17,7 +17,7 @@ use sqlx::PgPool;
 
 use crate::config::Config;
 use crate::engine::{self, WorkerHandle, WorkerSettings, WorkerState};
-use crate::registry::{RegisteredProjection, UnknownProjection, registry};
+use crate::registry::{RegisteredProjection, Registry, UnknownProjection};
 use crate::status::{KafkaProbe, MetricsPublisher, StatusSnapshot, StatusSource};
 use crate::versions::{self, VersionError};
 
@@ -64,6 +64,7 @@ impl Shared {
 
 pub struct Supervisor {
     config: Config,
+    registry: Arc<Registry>,
     port: u16,
     pool: PgPool,
     source: StatusSource,
@@ -75,8 +76,13 @@ pub struct Supervisor {
 impl Supervisor {
     /// Starts the workers of every version to consume and takes a first
     /// snapshot, so the process serves its full status from the start.
-    pub async fn start(config: Config, port: u16, pool: PgPool) -> Result<Self, SupervisorError> {
-        for name in registry().names() {
+    pub async fn start(
+        config: Config,
+        registry: Arc<Registry>,
+        port: u16,
+        pool: PgPool,
+    ) -> Result<Self, SupervisorError> {
+        for name in registry.names() {
             read_model::versions::ensure_registered(&pool, name).await?;
         }
         let probe = Arc::new(KafkaProbe::new(&config.kafka.brokers)?);
@@ -85,9 +91,11 @@ impl Supervisor {
             probe,
             &config.kafka.topic_prefix,
             &config.group_prefix,
+            registry.clone(),
         );
         let mut supervisor = Self {
             config,
+            registry,
             port,
             pool,
             source,
@@ -137,7 +145,8 @@ impl Supervisor {
         // One worker per consumed version and topic, keyed "<id> <topic>".
         let mut wanted: BTreeMap<String, (String, u32, String)> = BTreeMap::new();
         for version in read_model::versions::list(&self.pool).await? {
-            if !version.role.is_consumed() || !self.config.projections.contains(&version.name) {
+            let ours = self.registry.get(&version.name).is_ok() && self.config.runs(&version.name);
+            if !version.role.is_consumed() || !ours {
                 continue;
             }
             for topic in self.source.topics_of(&version.name)? {
@@ -194,7 +203,7 @@ impl Supervisor {
         version: u32,
         topic: String,
     ) -> Result<WorkerHandle, SupervisorError> {
-        let projection = registry().get(name)?;
+        let projection = self.registry.get(name)?;
         let id = format!("{name}.v{version}");
         let topic_name = topic
             .strip_prefix(&self.config.kafka.topic_prefix)

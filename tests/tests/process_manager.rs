@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use tests::TestEnv;
 use tests::command_api::{Client, InProcess as CommandApi};
 use tests::kafka::read_all;
+use tests::read_side::cli::projector_cli;
 use tests::read_side::database::TestDatabase;
 use tests::read_side::eventually;
 use tests::read_side::services::ProjectorProcess;
@@ -177,7 +178,7 @@ async fn a_task_moved_into_an_archived_project_is_moved_back_out() {
     let database = TestDatabase::create().await;
     let commands = CommandApi::start(&env).await;
     let client = Client::new(&commands.url);
-    let _manager = process_manager(&env, &database, &commands);
+    let manager = process_manager(&env, &database, &commands);
 
     let home = create_project(&client, "Home").await;
     let closed = create_project(&client, "Closed").await;
@@ -217,4 +218,41 @@ async fn a_task_moved_into_an_archived_project_is_moved_back_out() {
         },
     )
     .await;
+
+    // The status shows it as a process manager, reading both topics, caught
+    // up (its lag) and with nothing left to deliver.
+    eventually(
+        Duration::from_secs(30),
+        "the status shows the process manager caught up",
+        || async {
+            let body: serde_json::Value = tests::auth::client()
+                .get(format!("{}/v1/projections", manager.url))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            body["projections"].as_array().is_some_and(|versions| {
+                versions.iter().any(|version| {
+                    version["projection"] == "project_archival.v1"
+                        && version["kind"] == "process_manager"
+                        && version["pending_commands"] == 0
+                        // One trailing commit marker per partition written counts as lag.
+                        && version["lag"].as_i64().is_some_and(|lag| lag <= 8)
+                        && version["topics"].as_array().map(Vec::len) == Some(2)
+                })
+            })
+        },
+    )
+    .await;
+    let status = projector_cli(
+        &env,
+        &database,
+        PROJECTOR,
+        &["status", "--sample-ms", "200"],
+        Duration::from_secs(30),
+    )
+    .await;
+    assert!(status.stdout.contains("process manager"), "{status:?}");
 }

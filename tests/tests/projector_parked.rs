@@ -365,6 +365,6 @@ async fn skipping_the_first_parked_event_records_who_and_why_and_releases_the_re
 /// These tests are about the `tasks` projection alone: the `projects`
 /// projection, which reads the same topic, would park the same records.
 fn tasks_only(mut config: projector::Config) -> projector::Config {
-    config.projections = vec!["tasks".into()];
+    config.projections = Some(vec!["tasks".into()]);
     config
 }

@@ -445,6 +445,6 @@ async fn events_that_cannot_be_applied_are_parked_with_the_rest_of_their_stream(
 /// These tests are about the `tasks` projection alone: the `projects`
 /// projection, which reads the same topic, would park the same records.
 fn tasks_only(mut config: projector::Config) -> projector::Config {
-    config.projections = vec!["tasks".into()];
+    config.projections = Some(vec!["tasks".into()]);
     config
 }

@@ -105,6 +105,7 @@ impl Context {
             probe,
             &config.kafka.topic_prefix,
             &config.group_prefix,
+            registry().clone(),
         );
         Ok(Self {
             config,

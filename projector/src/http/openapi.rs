@@ -72,6 +72,7 @@ fn schemas() -> Map<String, Value> {
                 "properties": {
                     "projection": { "type": "string", "examples": ["tasks.v2"] },
                     "name": { "type": "string" },
+                    "kind": { "type": "string", "enum": ["projection", "process_manager"] },
                     "version": { "type": "integer", "minimum": 1 },
                     "role": { "type": "string", "enum": ["building", "live", "standby", "dropped"] },
                     "state": { "type": "string", "enum": State::ALL.map(State::as_str) },
@@ -82,6 +83,7 @@ fn schemas() -> Map<String, Value> {
                     "groups": { "type": "array", "items": { "type": "string" }, "description": "Its consumer groups, one per topic in the order of `topics`: `<prefix><projection>` for a projection of one topic, `<prefix><projection>.<topic name>` for each topic otherwise." },
                     "consumers": nullable(json!({ "type": "integer", "minimum": 0, "description": "Members of its consumer groups, the fewest of any." })),
                     "parked_events": integer(),
+                    "pending_commands": nullable(json!({ "type": "integer", "minimum": 0, "description": "A process manager's decided commands not delivered yet; null for a projection." })),
                     "lag": nullable(integer()),
                     "events_per_second": number(),
                     "catch_up_seconds": number(),

@@ -7,13 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::Utc;
+use read_model::process_managers::commands;
 use read_model::versions::{self, Role};
 use read_model::{checkpoint, parked};
 use sqlx::PgPool;
 
 use super::progress::{catch_up_seconds, rate};
 use super::{KafkaProbe, PartitionStatus, State, StatusSnapshot, VersionStatus};
-use crate::registry::{UnknownProjection, registry};
+use crate::projection::Kind;
+use crate::registry::{Registry, UnknownProjection};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StatusError {
@@ -37,6 +39,7 @@ pub struct StatusSource {
     probe: Arc<KafkaProbe>,
     topic_prefix: String,
     group_prefix: String,
+    registry: Arc<Registry>,
     previous: Mutex<Option<Sample>>,
 }
 
@@ -52,19 +55,22 @@ impl StatusSource {
         probe: Arc<KafkaProbe>,
         topic_prefix: &str,
         group_prefix: &str,
+        registry: Arc<Registry>,
     ) -> Self {
         Self {
             pool,
             probe,
             topic_prefix: topic_prefix.to_owned(),
             group_prefix: group_prefix.to_owned(),
+            registry,
             previous: Mutex::new(None),
         }
     }
 
     /// The topics projection `name` reads.
     pub fn topics_of(&self, name: &str) -> Result<Vec<String>, UnknownProjection> {
-        Ok(registry()
+        Ok(self
+            .registry
             .get(name)?
             .topic_names()
             .iter()
@@ -78,7 +84,7 @@ impl StatusSource {
         let name = projection
             .rsplit_once(".v")
             .map_or(projection, |(name, _)| name);
-        let topic_names = registry().get(name)?.topic_names();
+        let topic_names = self.registry.get(name)?.topic_names();
         Ok(topic_names
             .iter()
             .map(|topic_name| {
@@ -94,7 +100,10 @@ impl StatusSource {
     /// A snapshot of every version not dropped. Rates compare with the
     /// previous call (none on the first).
     pub async fn collect(&self) -> Result<StatusSnapshot, StatusError> {
-        let versions = versions::list(&self.pool).await?;
+        // Versions of projections this registry does not hold are another
+        // projector binary's to report.
+        let mut versions = versions::list(&self.pool).await?;
+        versions.retain(|version| self.registry.get(&version.name).is_ok());
         let mut checkpoints: HashMap<(String, String), BTreeMap<i32, i64>> = HashMap::new();
         for moved in checkpoint::all(&self.pool).await? {
             checkpoints
@@ -103,6 +112,7 @@ impl StatusSource {
                 .insert(moved.partition, moved.next_offset);
         }
         let parked = parked::waiting_by_projection(&self.pool).await?;
+        let pending = commands::pending_by_process_manager(&self.pool).await?;
         let mut topics = BTreeSet::new();
         let mut groups = Vec::new();
         for version in &versions {
@@ -171,9 +181,13 @@ impl StatusSource {
                     .min()
             });
             let parked_events = parked.get(&id).copied().unwrap_or(0);
+            let kind = self.registry.get(&version.name)?.kind();
+            let pending_commands = (kind == Kind::ProcessManager)
+                .then(|| pending.get(&version.name).copied().unwrap_or(0));
             statuses.push(VersionStatus {
                 projection: id,
                 name: version.name.clone(),
+                kind,
                 version: version.version,
                 role: version.role,
                 state: State::of(version.role, consumers, parked_events),
@@ -184,6 +198,7 @@ impl StatusSource {
                 groups,
                 consumers,
                 parked_events,
+                pending_commands,
                 lag,
                 events_per_second,
                 catch_up_seconds: catch_up,

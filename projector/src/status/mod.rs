@@ -82,6 +82,8 @@ pub struct VersionStatus {
     /// `tasks.v2`.
     pub projection: String,
     pub name: String,
+    /// A projection, or a process manager.
+    pub kind: crate::projection::Kind,
     pub version: u32,
     pub role: Role,
     pub state: State,
@@ -99,6 +101,9 @@ pub struct VersionStatus {
     /// not say): 0 means a topic of it is consumed by nobody.
     pub consumers: Option<usize>,
     pub parked_events: i64,
+    /// A process manager's decided commands not delivered yet (`None` for a
+    /// projection); shared by its versions.
+    pub pending_commands: Option<i64>,
     /// Records between the checkpoints and the high watermarks, summed over
     /// every partition of every topic.
     pub lag: Option<i64>,

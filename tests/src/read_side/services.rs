@@ -27,10 +27,7 @@ pub fn projector_config(env: &TestEnv, database: &TestDatabase) -> projector::Co
             partitions: env.partitions,
         },
         group_prefix: group_prefix(env),
-        projections: projector::registry::registry()
-            .names()
-            .map(str::to_owned)
-            .collect(),
+        projections: None,
         process_managers: projector::process::ProcessManagerSettings::for_command_api(
             "http://127.0.0.1:8081",
         ),
