@@ -256,3 +256,60 @@ async fn a_task_moved_into_an_archived_project_is_moved_back_out() {
     .await;
     assert!(status.stdout.contains("process manager"), "{status:?}");
 }
+
+/// With tokens from an identity provider, the process manager cannot sign
+/// its own: it runs `PROCESS_MANAGER_TOKEN_COMMAND <tenant>` and uses what it
+/// prints. Here the "provider" is a script handing out a token per tenant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_token_command_the_process_manager_acts_with_the_fetched_token() {
+    let env = TestEnv::new();
+    let database = TestDatabase::create().await;
+    let commands = CommandApi::start(&env).await;
+    let client = Client::new(&commands.url);
+
+    let dir = std::env::temp_dir().join(format!("pm-tokens-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = tests::auth::token("acme", "idp-client:archiver", &["commands:write"]);
+    std::fs::write(dir.join("acme"), token).unwrap();
+    let script = dir.join("token.sh");
+    std::fs::write(&script, "#!/bin/sh\nexec cat \"$(dirname \"$0\")/$1\"\n").unwrap();
+    let command = format!("sh {}", script.display());
+    let _manager = ProjectorProcess::spawn(
+        &env,
+        &database,
+        PROJECTOR,
+        &[
+            ("PROJECTOR_PROJECTIONS", "project_archival"),
+            ("PROCESS_MANAGER_COMMAND_API_URL", &commands.url),
+            ("PROCESS_MANAGER_TOKEN_COMMAND", &command),
+        ],
+    );
+
+    let board = create_project(&client, "Board").await;
+    let chore = create_task_in(&client, board, "chore".into()).await;
+    let archived = client
+        .post(&format!("/v1/projects/{board}/archive"), None, ACME)
+        .await;
+    assert_eq!(archived.status, 200, "{archived:?}");
+
+    let topic = format!("{}{}", env.topic_prefix, Task::TOPIC_NAME);
+    eventually(
+        Duration::from_secs(60),
+        "the task is archived under the fetched token's subject",
+        || {
+            let (brokers, topic) = (env.brokers.clone(), topic.clone());
+            async move {
+                let records = tokio::task::spawn_blocking(move || read_all(&brokers, &topic))
+                    .await
+                    .unwrap();
+                tests::kafka::stream_events(&records, chore)
+                    .iter()
+                    .any(|event| {
+                        event.event_type == "TaskArchived" && event.actor == "idp-client:archiver"
+                    })
+            }
+        },
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
