@@ -43,6 +43,11 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
             partitions: args.partitions,
         },
         group_prefix: prefix.clone(),
+        // The figure is the tasks projection's catch-up alone.
+        projections: Some(vec!["tasks".into()]),
+        process_managers: projector::process::ProcessManagerSettings::for_command_api(
+            "http://127.0.0.1:8081",
+        ),
         batch: projector::config::BatchSettings::default(),
         session_timeout: Duration::from_secs(6),
         db_max_connections: 4,

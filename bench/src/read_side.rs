@@ -44,6 +44,10 @@ impl ReadSide {
             database_url: database.clone(),
             kafka: kafka.clone(),
             group_prefix: prefix.clone(),
+            projections: None,
+            process_managers: projector::process::ProcessManagerSettings::for_command_api(
+                "http://127.0.0.1:8081",
+            ),
             batch: projector::config::BatchSettings::default(),
             session_timeout: Duration::from_secs(6),
             db_max_connections: 4,

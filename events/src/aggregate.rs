@@ -56,6 +56,10 @@ pub trait DomainEvent: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'stat
     fn schema_version(&self) -> u32;
     /// The envelope's `data`: the event's fields, not the stream id.
     fn data(&self) -> serde_json::Value;
+    /// True for the event that starts its stream (`TaskCreated`): a stream's
+    /// first event must be one, and no later event may be. Readers of the log
+    /// (the projector) check this for every aggregate.
+    fn starts_stream(&self) -> bool;
     /// Decodes any known version, upcasting older versions to the current one.
     fn decode(
         event_type: &str,

@@ -1,7 +1,9 @@
 //! Serving: database and migrations, the supervisor (which runs a worker per
-//! projection version), and the HTTP server.
+//! projection version and topic), the dispatcher of the process managers'
+//! commands, and the HTTP server.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::{App, middleware};
@@ -9,6 +11,10 @@ use platform::config::ConfigError;
 
 use crate::config::Config;
 use crate::http::{self, Projections};
+use crate::process::{Credentials, Dispatcher};
+use crate::projection::Kind;
+use crate::projection::Projection;
+use crate::registry::{Registry, UnknownProjection};
 use crate::supervisor::{Supervisor, SupervisorError};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,18 +33,66 @@ pub enum StartError {
     Server(#[from] std::io::Error),
     #[error(transparent)]
     Auth(#[from] platform::auth::AuthStartError),
+    #[error(transparent)]
+    Credentials(#[from] crate::process::CredentialsError),
+    #[error("cannot create the command API client: {0}")]
+    Client(#[from] reqwest::Error),
+    #[error("PROJECTOR_PROJECTIONS: {0}")]
+    UnknownProjection(#[from] UnknownProjection),
+    #[error("no projection is registered")]
+    NothingRegistered,
 }
 
 pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     supervisor: Supervisor,
+    /// Delivers the process managers' commands, when this process runs one.
+    dispatcher: Option<Dispatcher>,
+}
+
+/// A projector with the projections registered on it (see
+/// [`Application::builder`]).
+pub struct ProjectorBuilder {
+    config: Config,
+    registry: Registry,
+}
+
+impl ProjectorBuilder {
+    /// Adds a projection or process manager.
+    pub fn register<P: Projection>(mut self, projection: P) -> Self {
+        self.registry = self.registry.register(projection);
+        self
+    }
+
+    pub async fn build(self) -> Result<Application, StartError> {
+        Application::start(self.config, Arc::new(self.registry)).await
+    }
 }
 
 impl Application {
+    /// The projector with the platform's projections (`registry::platform`).
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        Self::start(config, crate::registry::registry().clone()).await
+    }
+
+    /// A projector running the projections registered on the builder only.
+    pub fn builder(config: Config) -> ProjectorBuilder {
+        ProjectorBuilder {
+            config,
+            registry: Registry::default(),
+        }
+    }
+
     /// Binds the listener (port 0 picks a free one), migrates, and starts the
     /// workers; partitions are assigned in the background.
-    pub async fn build(config: Config) -> Result<Self, StartError> {
+    async fn start(config: Config, registry: Arc<Registry>) -> Result<Self, StartError> {
+        if registry.names().next().is_none() {
+            return Err(StartError::NothingRegistered);
+        }
+        for name in config.projections.iter().flatten() {
+            registry.get(name)?;
+        }
         let (listener, port) = platform::http::bind(config.addr)?;
         // Installed before the workers start, so their first measurements count.
         let metrics = platform::telemetry::metrics_handle();
@@ -50,7 +104,23 @@ impl Application {
         read_model::migrations::run(&pool).await?;
 
         let http_settings = config.http.clone();
-        let supervisor = Supervisor::start(config, port, pool.clone()).await?;
+        let runs_a_process_manager = registry.names().any(|name| {
+            config.runs(name)
+                && registry
+                    .get(name)
+                    .is_ok_and(|registered| registered.kind() == Kind::ProcessManager)
+        });
+        let dispatcher = if runs_a_process_manager {
+            let credentials = Credentials::new(&config.auth, &config.process_managers)?;
+            Some(Dispatcher::new(
+                pool.clone(),
+                &config.process_managers,
+                credentials,
+            )?)
+        } else {
+            None
+        };
+        let supervisor = Supervisor::start(config, registry, port, pool.clone()).await?;
         let projections = Projections {
             shared: supervisor.shared(),
             pool,
@@ -78,6 +148,7 @@ impl Application {
             port,
             server,
             supervisor,
+            dispatcher,
         })
     }
 
@@ -94,9 +165,13 @@ impl Application {
         let server = platform::http::RunningServer::start(self.server);
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let supervising = tokio::spawn(self.supervisor.run(stopped));
+        let dispatching = self.dispatcher.map(Dispatcher::spawn);
         shutdown.await;
         tracing::info!("shutting down");
         let _ = stop.send(true);
+        if let Some(dispatching) = dispatching {
+            dispatching.stop().await;
+        }
         if let Ok(supervisor) = supervising.await {
             supervisor.shutdown().await;
         }

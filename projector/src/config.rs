@@ -18,6 +18,13 @@ pub struct Config {
     /// `PROJECTOR_GROUP_PREFIX`, default `projector.`: a projection's consumer
     /// group is this prefix + its id, e.g. `projector.tasks.v1`.
     pub group_prefix: String,
+    /// `PROJECTOR_PROJECTIONS`, default empty (every registered projection):
+    /// the projections (by name, comma-separated) this process consumes, so
+    /// a projection can run in processes of its own. Versions of the others
+    /// are left to other processes. Each must be registered (checked at start).
+    pub projections: Option<Vec<String>>,
+    /// `PROCESS_MANAGER_*`: how process managers send their commands.
+    pub process_managers: crate::process::ProcessManagerSettings,
     pub batch: BatchSettings,
     /// `KAFKA_SESSION_TIMEOUT_MS`, default 6000: how fast a dead worker's
     /// partitions move to the others.
@@ -63,6 +70,8 @@ impl Config {
             database_url: database_url(),
             kafka: KafkaSettings::from_env()?,
             group_prefix: env_or("PROJECTOR_GROUP_PREFIX", "projector."),
+            projections: projections_from_env(),
+            process_managers: crate::process::ProcessManagerSettings::from_env()?,
             batch: BatchSettings {
                 max_records: env_parse("PROJECTOR_BATCH_MAX", "2000")?,
                 max_wait: Duration::from_millis(env_parse("PROJECTOR_BATCH_MAX_WAIT_MS", "20")?),
@@ -89,5 +98,30 @@ impl Config {
             });
         }
         Ok(config)
+    }
+}
+
+/// `PROJECTOR_PROJECTIONS`: names, or `None` for all.
+fn projections_from_env() -> Option<Vec<String>> {
+    let text = env_or("PROJECTOR_PROJECTIONS", "");
+    let mut names: Vec<String> = Vec::new();
+    for name in text
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        if !names.iter().any(|known| known == name) {
+            names.push(name.to_owned());
+        }
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+impl Config {
+    /// Whether this process consumes projection `name`.
+    pub fn runs(&self, name: &str) -> bool {
+        self.projections
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|known| known == name))
     }
 }

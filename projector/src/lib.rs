@@ -10,20 +10,26 @@
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod history;
 pub mod http;
 pub mod parked;
+pub mod process;
+pub mod project_archival;
 pub mod projection;
+pub mod projects;
 pub mod raw_record;
+pub mod record;
 pub mod refusal;
 pub mod registry;
 pub mod reset;
 pub mod status;
+pub mod stream_versions;
 pub mod supervisor;
 pub mod tasks;
 pub mod versions;
 
 mod application;
 
-pub use application::{Application, StartError, serve_from_env};
+pub use application::{Application, ProjectorBuilder, StartError, serve_from_env};
 pub use config::Config;
 pub use projection::{Projection, ProjectionId};

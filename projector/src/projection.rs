@@ -1,12 +1,16 @@
-//! What the engine needs from a projection: who it is, which topic it reads,
-//! which tables it owns, how to decode a record and how to apply a batch
-//! inside a transaction.
+//! What the engine needs from a projection: who it is, which topics it reads,
+//! which tables it owns, how to decode a record, where its streams stand and
+//! how to apply a batch inside a transaction.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
+use uuid::Uuid;
+
+pub use crate::record::ProjectedEvent;
 
 /// A projection's identity: its name and the version of its tables. Each
 /// version is its own consumer group, its own checkpoints and its own tables,
@@ -52,6 +56,16 @@ impl FromStr for ParsedProjectionId {
     }
 }
 
+/// What a registered consumer of the log is: a projection (its effect is
+/// its read models) or a process manager (its effect is the commands it
+/// decides; see `crate::process`). The engine runs both alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Projection,
+    ProcessManager,
+}
+
 /// One decoded record of the batch, in log order within its partition.
 #[derive(Debug, Clone)]
 pub struct Decoded<E> {
@@ -90,17 +104,24 @@ impl Applied {
 }
 
 pub trait Projection: Send + Sync + 'static {
-    type Event: Send + 'static;
+    type Event: ProjectedEvent;
 
     fn id(&self) -> ProjectionId;
+
+    fn kind(&self) -> Kind {
+        Kind::Projection
+    }
 
     /// The same projection writing the tables of another version.
     fn at_version(&self, version: u32) -> Self
     where
         Self: Sized;
 
-    /// The topic name within the events prefix, e.g. `tasks`.
-    fn topic_name(&self) -> &'static str;
+    /// The topic names it reads, within the events prefix, e.g. `["tasks"]`.
+    /// A projection reading several topics (a cross-aggregate projection)
+    /// gets one worker per topic; their batches apply concurrently, so rows
+    /// written from two topics must not depend on each other's order.
+    fn topic_names(&self) -> &'static [&'static str];
 
     /// The tables this version writes (they carry the version in their
     /// names). A rebuild creates the next version's tables like the live
@@ -110,16 +131,24 @@ pub trait Projection: Send + Sync + 'static {
     /// Decodes one record's value; the error says why it cannot be.
     fn decode(&self, value: Option<&[u8]>) -> Result<Self::Event, String>;
 
-    /// The stream an event belongs to, as the record key names it. Events of
-    /// a stream are applied in log order: while one is parked, the later ones
-    /// are parked behind it.
-    fn stream_id(&self, event: &Self::Event) -> String;
+    /// The version each of `streams` stands at in this version's tables
+    /// (absent: not created yet). The engine checks every record against
+    /// it before [`Projection::apply`] sees it: what is already applied is
+    /// left out, and a version gap, an event before the stream's first or a
+    /// second first event is parked.
+    #[allow(async_fn_in_trait)]
+    async fn stream_versions(
+        &self,
+        connection: &mut PgConnection,
+        streams: &[Uuid],
+    ) -> Result<HashMap<Uuid, i64>, sqlx::Error>;
 
-    /// Applies `records` (every partition in log order) within the caller's
-    /// transaction, with set-based statements. A record that cannot be applied
-    /// is left out and reported in [`Applied::failures`] (at most one per
-    /// stream), and no later record of **its stream** may be applied in this
-    /// call: the engine parks them behind it. Other streams go on.
+    /// Applies `records` (every partition in log order; each the next event
+    /// of its stream) within the caller's transaction, with set-based
+    /// statements. A record that cannot be applied is left out and reported
+    /// in [`Applied::failures`] (at most one per stream), and no later record
+    /// of **its stream** may be applied in this call: the engine parks them
+    /// behind it. Other streams go on.
     // The engine drives this on its worker's own single-threaded runtime, so
     // the future needs no `Send` bound.
     #[allow(async_fn_in_trait)]

@@ -17,7 +17,7 @@ use sqlx::PgPool;
 
 use crate::config::Config;
 use crate::engine::{self, WorkerHandle, WorkerSettings, WorkerState};
-use crate::registry::{RegisteredProjection, UnknownProjection, registry};
+use crate::registry::{RegisteredProjection, Registry, UnknownProjection};
 use crate::status::{KafkaProbe, MetricsPublisher, StatusSnapshot, StatusSource};
 use crate::versions::{self, VersionError};
 
@@ -64,6 +64,7 @@ impl Shared {
 
 pub struct Supervisor {
     config: Config,
+    registry: Arc<Registry>,
     port: u16,
     pool: PgPool,
     source: StatusSource,
@@ -75,8 +76,13 @@ pub struct Supervisor {
 impl Supervisor {
     /// Starts the workers of every version to consume and takes a first
     /// snapshot, so the process serves its full status from the start.
-    pub async fn start(config: Config, port: u16, pool: PgPool) -> Result<Self, SupervisorError> {
-        for name in registry().names() {
+    pub async fn start(
+        config: Config,
+        registry: Arc<Registry>,
+        port: u16,
+        pool: PgPool,
+    ) -> Result<Self, SupervisorError> {
+        for name in registry.names() {
             read_model::versions::ensure_registered(&pool, name).await?;
         }
         let probe = Arc::new(KafkaProbe::new(&config.kafka.brokers)?);
@@ -85,9 +91,11 @@ impl Supervisor {
             probe,
             &config.kafka.topic_prefix,
             &config.group_prefix,
+            registry.clone(),
         );
         let mut supervisor = Self {
             config,
+            registry,
             port,
             pool,
             source,
@@ -134,38 +142,46 @@ impl Supervisor {
     }
 
     async fn reconcile(&mut self) -> Result<(), SupervisorError> {
-        let wanted: BTreeMap<String, (String, u32)> = read_model::versions::list(&self.pool)
-            .await?
-            .into_iter()
-            .filter(|version| version.role.is_consumed())
-            .map(|version| (version.id(), (version.name.clone(), version.version)))
-            .collect();
+        // One worker per consumed version and topic, keyed "<id> <topic>".
+        let mut wanted: BTreeMap<String, (String, u32, String)> = BTreeMap::new();
+        for version in read_model::versions::list(&self.pool).await? {
+            let ours = self.registry.get(&version.name).is_ok() && self.config.runs(&version.name);
+            if !version.role.is_consumed() || !ours {
+                continue;
+            }
+            for topic in self.source.topics_of(&version.name)? {
+                wanted.insert(
+                    format!("{} {topic}", version.id()),
+                    (version.name.clone(), version.version, topic),
+                );
+            }
+        }
         // Workers of dropped versions stop; a worker whose thread ended is replaced.
         let finished: Vec<String> = self
             .workers
             .iter()
-            .filter(|(id, worker)| !wanted.contains_key(*id) || !worker.state.lock().running)
-            .map(|(id, _)| id.clone())
+            .filter(|(key, worker)| !wanted.contains_key(*key) || !worker.state.lock().running)
+            .map(|(key, _)| key.clone())
             .collect();
-        for id in finished {
-            if let Some(worker) = self.workers.remove(&id) {
-                self.shared_workers().remove(&id);
+        for key in finished {
+            if let Some(worker) = self.workers.remove(&key) {
+                self.shared_workers().remove(&key);
                 let _ = tokio::task::spawn_blocking(move || worker.stop()).await;
-                tracing::info!(projection = %id, "stopped consuming");
+                tracing::info!(worker = %key, "stopped consuming");
             }
         }
-        for (id, (name, version)) in wanted {
-            if self.workers.contains_key(&id) {
+        for (key, (name, version, topic)) in wanted {
+            if self.workers.contains_key(&key) {
                 continue;
             }
-            match self.start_worker(&name, version).await {
+            match self.start_worker(&name, version, topic).await {
                 Ok(worker) => {
                     self.shared_workers()
-                        .insert(id.clone(), worker.state.clone());
-                    self.workers.insert(id, worker);
+                        .insert(key.clone(), worker.state.clone());
+                    self.workers.insert(key, worker);
                 }
                 Err(error) => {
-                    tracing::error!(projection = %id, %error, "cannot start the worker; retrying")
+                    tracing::error!(worker = %key, %error, "cannot start the worker; retrying")
                 }
             }
         }
@@ -185,8 +201,20 @@ impl Supervisor {
         &self,
         name: &str,
         version: u32,
+        topic: String,
     ) -> Result<WorkerHandle, SupervisorError> {
-        start_worker(registry().get(name)?, version, &self.config, self.port).await
+        let projection = self.registry.get(name)?;
+        let id = format!("{name}.v{version}");
+        let topic_name = topic
+            .strip_prefix(&self.config.kafka.topic_prefix)
+            .unwrap_or(&topic);
+        let group = engine::group_name(
+            &self.config.group_prefix,
+            &id,
+            projection.topic_names(),
+            topic_name,
+        );
+        start_worker(projection, version, topic, group, &self.config, self.port).await
     }
 
     /// Takes a snapshot, publishes it, and switches to a version being built
@@ -218,12 +246,10 @@ impl Supervisor {
             if !caught_up || building.parked_events > live_parked {
                 continue;
             }
-            let partitions: Vec<i32> = building.partitions.iter().map(|p| p.partition).collect();
             match versions::switch_to_building(
                 &self.pool,
                 &building.name,
-                &building.topic,
-                &partitions,
+                &building.topic_partitions(),
             )
             .await
             {
@@ -251,10 +277,11 @@ impl Supervisor {
 async fn start_worker(
     projection: &dyn RegisteredProjection,
     version: u32,
+    topic: String,
+    group: String,
     config: &Config,
     port: u16,
 ) -> Result<WorkerHandle, SupervisorError> {
-    let topic = config.kafka.topic(projection.topic_name());
     platform::kafka::ensure_topic(
         &config.kafka.brokers,
         &topic,
@@ -264,10 +291,10 @@ async fn start_worker(
     .await?;
     let settings = WorkerSettings {
         brokers: config.kafka.brokers.clone(),
-        topic,
-        group_prefix: config.group_prefix.clone(),
+        topic: topic.clone(),
+        group,
         client_id: format!(
-            "projector-{}.v{version}-{}-{port}",
+            "projector-{}.v{version}-{topic}-{}-{port}",
             projection.name(),
             std::process::id()
         ),

@@ -5,8 +5,10 @@
 //! knows Kafka or HTTP. See README.md.
 
 pub mod checkpoint;
+pub mod history;
 pub mod migrations;
 pub mod parked;
+pub mod process_managers;
 pub mod projects;
 pub mod tasks;
 pub mod versions;

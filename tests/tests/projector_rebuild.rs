@@ -444,6 +444,7 @@ async fn rollback_drop_and_reset() {
                 .unwrap()
                 .iter()
                 .filter_map(|p| p["projection"].as_str())
+                .filter(|id| id.starts_with("tasks."))
                 .collect();
             ids == [V1]
         },

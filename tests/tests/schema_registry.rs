@@ -51,10 +51,33 @@ async fn every_event_type(client: &Client) -> Uuid {
     task
 }
 
+/// Creates a project and runs every command on it: one event of each type.
+async fn every_project_event_type(client: &Client) {
+    let created = client
+        .post("/v1/projects", Some(json!({ "name": "Registry" })), &[])
+        .await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let project = created.body["project_id"].as_str().unwrap().to_owned();
+    let steps: [(&str, Option<Value>); 5] = [
+        ("rename", Some(json!({ "name": "Registered" }))),
+        ("add-member", Some(json!({ "member": "ada" }))),
+        ("remove-member", Some(json!({ "member": "ada" }))),
+        ("archive", None),
+        ("restore", None),
+    ];
+    for (command, body) in steps {
+        let reply = client
+            .post(&format!("/v1/projects/{project}/{command}"), body, &[])
+            .await;
+        assert_eq!(reply.status, 200, "{command}: {reply:?}");
+    }
+}
+
 fn event_schema_of(envelope: &Value) -> &'static schemas::EventSchema {
+    let stream_type = envelope["stream_type"].as_str().unwrap();
     let event_type = envelope["event_type"].as_str().unwrap();
     let version = envelope["schema_version"].as_u64().unwrap() as u32;
-    schemas::find("task", event_type, version).expect("a known event type and version")
+    schemas::find(stream_type, event_type, version).expect("a known event type and version")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,43 +85,54 @@ async fn registers_every_subject_and_frames_every_value_with_its_schema_id() {
     let env = TestEnv::new();
     let registry = RegistryApi::local();
     let api = InProcess::start_with(command_api_config(&env)).await;
-    every_event_type(&Client::new(&api.url)).await;
+    let client = Client::new(&api.url);
+    every_event_type(&client).await;
+    every_project_event_type(&client).await;
     api.stop().await;
 
-    let topic = env.tasks_topic();
+    let projects_topic = format!("{}projects", env.topic_prefix);
     let subjects = registry.subjects().await;
-    for schema in schemas::of_stream_type("task") {
-        let subject = subject_name(&topic, schema);
-        assert!(subjects.contains(&subject), "{subject} not registered");
-        assert_eq!(registry.compatibility(&subject).await, "BACKWARD");
-    }
+    for (topic, stream_type, events) in [
+        (env.tasks_topic(), "task", 12),
+        (projects_topic, "project", 6),
+    ] {
+        let mut registered = 0;
+        for schema in schemas::of_stream_type(stream_type) {
+            let subject = subject_name(&topic, schema);
+            assert!(subjects.contains(&subject), "{subject} not registered");
+            assert_eq!(registry.compatibility(&subject).await, "BACKWARD");
+            registered += 1;
+        }
+        assert!(registered > 0, "{stream_type} has schemas");
 
-    let records = read_all(&env.brokers, &topic);
-    assert_eq!(records.len(), 12);
-    for record in &records {
-        assert_eq!(record.payload[0], 0, "the magic byte starts the value");
-        assert_eq!(record.headers["content-type"], FRAMED_CONTENT_TYPE);
-        let id = record.schema_id().expect("a framed value");
-        let envelope = record.json();
-        let event_schema = event_schema_of(&envelope);
+        let records = read_all(&env.brokers, &topic);
+        assert_eq!(records.len(), events, "{topic}");
+        for record in &records {
+            assert_eq!(record.payload[0], 0, "the magic byte starts the value");
+            assert_eq!(record.headers["content-type"], FRAMED_CONTENT_TYPE);
+            let id = record.schema_id().expect("a framed value");
+            let envelope = record.json();
+            assert_eq!(envelope["stream_type"], stream_type, "{topic}");
+            let event_schema = event_schema_of(&envelope);
 
-        let stored = registry.schema_by_id(id).await.expect("the id resolves");
-        assert_eq!(stored.schema_type, "JSON");
-        assert_eq!(stored.schema, schemas::registry_schema(event_schema));
-        assert_eq!(
-            registry
-                .latest_id(&subject_name(&topic, event_schema))
-                .await,
-            id,
-            "the id is the latest version of the event's subject"
-        );
-        let validator = jsonschema::draft202012::new(&stored.schema).expect("schema compiles");
-        let errors: Vec<String> = validator
-            .iter_errors(&envelope)
-            .map(|e| e.to_string())
-            .collect();
-        assert!(errors.is_empty(), "{envelope}: {errors:?}");
-        assert_eq!(schemas::validate_envelope(&envelope), Ok(()));
+            let stored = registry.schema_by_id(id).await.expect("the id resolves");
+            assert_eq!(stored.schema_type, "JSON");
+            assert_eq!(stored.schema, schemas::registry_schema(event_schema));
+            assert_eq!(
+                registry
+                    .latest_id(&subject_name(&topic, event_schema))
+                    .await,
+                id,
+                "the id is the latest version of the event's subject"
+            );
+            let validator = jsonschema::draft202012::new(&stored.schema).expect("schema compiles");
+            let errors: Vec<String> = validator
+                .iter_errors(&envelope)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{envelope}: {errors:?}");
+            assert_eq!(schemas::validate_envelope(&envelope), Ok(()));
+        }
     }
 }
 

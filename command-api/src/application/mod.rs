@@ -26,11 +26,12 @@ pub struct Application {
 }
 
 impl Application {
-    /// The command API with the task aggregate mounted (see [`CommandApi`]
-    /// to mount others).
+    /// The command API with the task and project aggregates mounted (see
+    /// [`CommandApi`] to mount others).
     pub async fn build(config: Config) -> Result<Self, StartError> {
         CommandApi::builder(config)
             .mount_with(registration::task())
+            .mount_with(registration::project())
             .build()
             .await
     }

@@ -3,6 +3,7 @@
 use std::marker::PhantomData;
 
 use events::Aggregate;
+use events::project::Project;
 use events::task::Task;
 use schemas::EventSchema;
 
@@ -58,6 +59,11 @@ impl<A: Aggregate> Default for Registration<A> {
 /// The task aggregate, with its hand-written OpenAPI part.
 pub fn task() -> Registration<Task> {
     Registration::derived().with_openapi(openapi::task_openapi)
+}
+
+/// The project aggregate, with its hand-written OpenAPI part.
+pub fn project() -> Registration<Project> {
+    Registration::derived().with_openapi(openapi::project_openapi)
 }
 
 fn schemas_of_stream_type<A: Aggregate>() -> Vec<&'static EventSchema> {

@@ -55,6 +55,10 @@ impl DomainEvent for ProjectEvent {
         codec::encode(self)
     }
 
+    fn starts_stream(&self) -> bool {
+        matches!(self, Self::Created(_))
+    }
+
     fn decode(
         event_type: &str,
         schema_version: u32,

@@ -94,6 +94,10 @@ impl DomainEvent for TaskEvent {
         codec::encode(self)
     }
 
+    fn starts_stream(&self) -> bool {
+        matches!(self, Self::Created(_))
+    }
+
     fn decode(
         event_type: &str,
         schema_version: u32,

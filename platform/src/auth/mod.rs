@@ -3,12 +3,14 @@
 //! tenant a caller belongs to. No HTTP types here: `http::auth` applies it.
 
 mod keys;
+mod minter;
 mod principal;
 mod settings;
 pub mod tenant;
 mod verifier;
 
 pub use keys::{JwksError, JwksKeys};
+pub use minter::{MintError, TokenMinter};
 pub use principal::Principal;
 pub use settings::{AuthMode, AuthSettings, JwksSource, MIN_SECRET_BYTES};
 pub use verifier::{AuthError, AuthStartError, Verifier};

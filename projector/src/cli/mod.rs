@@ -24,7 +24,7 @@ use crate::projection::ParsedProjectionId;
 use crate::registry::{UnknownProjection, registry};
 use crate::reset::{self, ResetError};
 use crate::status::{KafkaProbe, StatusError, StatusSource};
-use crate::versions::{self, VersionError};
+use crate::versions::{self, TopicPartitions, VersionError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -105,6 +105,7 @@ impl Context {
             probe,
             &config.kafka.topic_prefix,
             &config.group_prefix,
+            registry().clone(),
         );
         Ok(Self {
             config,
@@ -163,7 +164,7 @@ impl Context {
             "building {id} beside the live {}.v{} (consumer group {}): the query API keeps serving v{} until {id} has caught up",
             started.name,
             started.live,
-            self.source.group_of(&id),
+            self.source.groups_of(&id)?.join(", "),
             started.live
         );
         if !wait {
@@ -176,23 +177,25 @@ impl Context {
         rebuild::follow(&self.source, &id).await
     }
 
-    async fn partitions_of(&self, name: &str) -> Result<(String, Vec<i32>), CliError> {
-        let topic = self.source.topic_of(name)?;
-        let probe = self.source.probe();
-        let asked = topic.clone();
-        let partitions = tokio::task::spawn_blocking(move || probe.partitions(&asked)).await??;
-        Ok((topic, partitions))
+    async fn partitions_of(&self, name: &str) -> Result<Vec<TopicPartitions>, CliError> {
+        let mut found = Vec::new();
+        for topic in self.source.topics_of(name)? {
+            let probe = self.source.probe();
+            let asked = topic.clone();
+            let partitions =
+                tokio::task::spawn_blocking(move || probe.partitions(&asked)).await??;
+            found.push(TopicPartitions { topic, partitions });
+        }
+        Ok(found)
     }
 
     async fn rollback(&self, projection: &ProjectionArg) -> Result<(), CliError> {
         let name = &projection.name;
         registry().get(name)?;
-        let (topic, partitions) = self.partitions_of(name).await?;
+        let topics = self.partitions_of(name).await?;
         let switched = match projection.version {
-            Some(version) => {
-                versions::switch_to(&self.pool, name, &topic, &partitions, version).await?
-            }
-            None => versions::switch_back(&self.pool, name, &topic, &partitions).await?,
+            Some(version) => versions::switch_to(&self.pool, name, &topics, version).await?,
+            None => versions::switch_back(&self.pool, name, &topics).await?,
         };
         println!(
             "the query API serves {name}.v{} again; {name}.v{} is on standby, kept up to date until it is dropped (projector drop {name}.v{})",
@@ -206,12 +209,14 @@ impl Context {
         let name = registered.name();
         let dropped = versions::drop_version(&self.pool, name, projection.version, force).await?;
         let id = format!("{name}.v{}", dropped.version);
-        let group = self.source.group_of(&id);
+        let groups = self.source.groups_of(&id)?;
         println!(
             "{id} ({}) is dropped; waiting for the projectors to stop consuming it",
             dropped.was
         );
-        self.wait_for_empty_group(&group).await;
+        for group in &groups {
+            self.wait_for_empty_group(group).await;
+        }
         versions::finish_drop(
             &self.pool,
             name,
@@ -219,8 +224,10 @@ impl Context {
             &registered.tables(dropped.version),
         )
         .await?;
-        if let Err(error) = self.delete_group(&group).await {
-            eprintln!("could not delete the consumer group {group}: {error}");
+        for group in &groups {
+            if let Err(error) = self.delete_group(group).await {
+                eprintln!("could not delete the consumer group {group}: {error}");
+            }
         }
         println!("deleted the tables, checkpoints, parked events and consumer group of {id}");
         Ok(())
@@ -268,7 +275,7 @@ impl Context {
         yes: bool,
     ) -> Result<(), CliError> {
         let name = projection.name.as_str();
-        let topic = self.source.topic_of(name)?;
+        let topics = self.source.topics_of(name)?;
         let version = match projection.version {
             Some(version) => version,
             None => read_model::versions::live_version(&self.pool, name)
@@ -278,9 +285,15 @@ impl Context {
                 })?,
         };
         let id = format!("{name}.v{version}");
-        let plan = reset::plan(&self.pool, self.source.probe(), &id, &topic, to, partition).await?;
-        print!("{}", print::reset_plan(&plan));
-        if plan.moves.is_empty() {
+        // A projection of several topics is reset on each of them alike.
+        let mut plans = Vec::with_capacity(topics.len());
+        for topic in &topics {
+            let plan =
+                reset::plan(&self.pool, self.source.probe(), &id, topic, to, partition).await?;
+            print!("{}", print::reset_plan(&plan));
+            plans.push(plan);
+        }
+        if plans.iter().all(|plan| plan.moves.is_empty()) {
             return Ok(());
         }
         if !yes {
@@ -288,10 +301,13 @@ impl Context {
                 "nothing changed: re-run with --yes to move these checkpoints back".into(),
             ));
         }
-        let moved = reset::execute(&self.pool, &plan).await?;
-        println!(
-            "moved back the checkpoints of partitions {moved:?}: the projectors re-apply from there within a second"
-        );
+        for plan in plans.iter().filter(|plan| !plan.moves.is_empty()) {
+            let moved = reset::execute(&self.pool, plan).await?;
+            println!(
+                "moved back the checkpoints of {} partitions {moved:?}: the projectors re-apply from there within a second",
+                plan.topic
+            );
+        }
         Ok(())
     }
 

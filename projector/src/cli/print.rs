@@ -6,6 +6,7 @@ use std::fmt::Write;
 use read_model::parked::ParkedEvent;
 
 use crate::parked::Released;
+use crate::projection::Kind;
 use crate::reset::ResetPlan;
 use crate::status::StatusSnapshot;
 
@@ -50,12 +51,14 @@ pub fn status(snapshot: &StatusSnapshot) -> String {
     let mut rows = vec![
         [
             "PROJECTION",
+            "KIND",
             "VERSION",
             "STATE",
             "ROLE",
             "SERVING",
             "CONSUMERS",
             "PARKED",
+            "PENDING",
             "LAG",
             "EVENTS/S",
             "CATCH-UP",
@@ -66,12 +69,18 @@ pub fn status(snapshot: &StatusSnapshot) -> String {
     for version in &snapshot.versions {
         rows.push(vec![
             version.name.clone(),
+            match version.kind {
+                Kind::Projection => "projection",
+                Kind::ProcessManager => "process manager",
+            }
+            .to_owned(),
             version.version.to_string(),
             version.state.to_string(),
             version.role.to_string(),
             if version.serving { "yes" } else { "" }.to_owned(),
             or_dash(version.consumers),
             version.parked_events.to_string(),
+            or_dash(version.pending_commands),
             or_dash(version.lag),
             or_dash(version.events_per_second.map(|rate| format!("{rate:.1}"))),
             duration(version.catch_up_seconds),
@@ -82,16 +91,26 @@ pub fn status(snapshot: &StatusSnapshot) -> String {
         let _ = writeln!(
             text,
             "\n{} ({}, group {}, topic {})",
-            version.projection, version.state, version.group, version.topic
+            version.projection,
+            version.state,
+            version.groups.join(", "),
+            version.topics.join(", ")
         );
         let mut rows = vec![
-            ["  PARTITION", "CHECKPOINT", "HIGH WATERMARK", "LAG"]
-                .map(str::to_owned)
-                .to_vec(),
+            [
+                "  TOPIC",
+                "PARTITION",
+                "CHECKPOINT",
+                "HIGH WATERMARK",
+                "LAG",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         ];
         for partition in &version.partitions {
             rows.push(vec![
-                format!("  {}", partition.partition),
+                format!("  {}", partition.topic),
+                partition.partition.to_string(),
                 or_dash(partition.checkpoint),
                 or_dash(partition.high_watermark),
                 or_dash(partition.lag),

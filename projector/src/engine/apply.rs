@@ -1,6 +1,7 @@
 //! One batch, one transaction: lock the checkpoints, leave out what is already
-//! applied, park what cannot be applied (and the later records of its stream),
-//! apply the rest, move the checkpoints past all of it, commit.
+//! applied, check each stream's order, park what cannot be applied (and the
+//! later records of its stream), apply the rest, move the checkpoints past
+//! all of it, commit.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,7 +12,8 @@ use sqlx::PgPool;
 use super::batch::Batch;
 use super::isolate::apply_isolating_refusals;
 use super::routing::{ParkedRecord, Parking};
-use crate::projection::{Applied, Decoded, Failure, Projection};
+use super::stream_order;
+use crate::projection::{Applied, Decoded, Failure, ProjectedEvent, Projection};
 
 pub struct BatchOutcome {
     /// What the projection applied (its failures are in `parking`).
@@ -68,14 +70,20 @@ pub async fn apply_batch<P: Projection>(
     let waiting =
         parked::waiting_streams(&mut transaction, &projection_id, topic, &partitions).await?;
     let mut parking = Parking::new(waiting);
-    let stream_of = |event: &P::Event| projection.stream_id(event);
+    let stream_of = |event: &P::Event| event.envelope().stream_id.to_string();
     let to_apply = parking.route(&records, &undecodable, stream_of, |partition, offset| {
         batch
             .raw
             .get(&(partition, offset))
             .and_then(RawRecord::stream_id)
     });
-    let mut applied = apply_isolating_refusals(&mut transaction, projection, &to_apply).await?;
+    let streams = stream_order::streams_of(&to_apply);
+    let versions = projection
+        .stream_versions(&mut transaction, &streams)
+        .await?;
+    let (in_order, out_of_order) = stream_order::in_stream_order(&to_apply, &versions);
+    let mut applied = apply_isolating_refusals(&mut transaction, projection, &in_order).await?;
+    applied.failures.extend(out_of_order);
     parking.after_apply(&to_apply, &applied.failures, stream_of);
     applied.failures.clear();
     park(

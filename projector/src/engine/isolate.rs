@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use sqlx::{Connection, PgConnection};
 
-use crate::projection::{Applied, Decoded, Failure, Projection};
+use crate::projection::{Applied, Decoded, Failure, ProjectedEvent, Projection};
 use crate::refusal::refused_for_its_data;
 
 pub async fn apply_isolating_refusals<P: Projection>(
@@ -38,9 +38,9 @@ pub async fn apply_isolating_refusals<P: Projection>(
 
     let mut applied = Applied::default();
     // A stream stops at its first failure, as the projection's own do.
-    let mut failed_streams: HashSet<String> = HashSet::new();
+    let mut failed_streams: HashSet<uuid::Uuid> = HashSet::new();
     for record in records {
-        let stream = projection.stream_id(&record.event);
+        let stream = record.event.envelope().stream_id;
         if failed_streams.contains(&stream) {
             continue;
         }

@@ -33,7 +33,8 @@ const INFORMATIONAL_COMMIT_INTERVAL: Duration = Duration::from_secs(5);
 pub struct WorkerSettings {
     pub brokers: String,
     pub topic: String,
-    pub group_prefix: String,
+    /// See [`super::group_name`].
+    pub group: String,
     pub client_id: String,
     pub database_url: String,
     pub db_max_connections: u32,
@@ -81,7 +82,7 @@ pub async fn spawn<P: Projection>(
     settings: WorkerSettings,
 ) -> Result<WorkerHandle, SpawnError> {
     let id = projection.id().to_string();
-    let group = format!("{}{id}", settings.group_prefix);
+    let group = settings.group.clone();
     let state = Arc::new(WorkerState::new(
         id.clone(),
         settings.topic.clone(),
@@ -93,7 +94,7 @@ pub async fn spawn<P: Projection>(
     let thread_state = state.clone();
     let thread_stopping = stopping.clone();
     let thread = std::thread::Builder::new()
-        .name(format!("projector-{id}"))
+        .name(format!("projector-{id}-{}", settings.topic))
         .spawn(move || {
             let worker = match Worker::start(
                 projection,

@@ -35,7 +35,14 @@ pub async fn readyz(projections: web::Data<Projections>) -> HttpResponse {
         })
         .collect();
     let ready = database && reports.iter().all(|(healthy, _, _)| *healthy);
-    let parked_events: i64 = reports.iter().map(|(_, parked, _)| parked).sum();
+    // A projection of several topics has a worker per topic: count its
+    // parked events once.
+    let parked_events: i64 = reports
+        .iter()
+        .map(|(_, parked, report)| (report.projection.as_str(), *parked))
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .values()
+        .sum();
     let status = match (ready, parked_events > 0) {
         (false, _) => "not_ready",
         (true, true) => "degraded",

@@ -13,7 +13,8 @@ use read_model::parked::{self as store, PARKED, ParkedEvent};
 use serde::Serialize;
 use sqlx::{Connection, PgConnection, PgPool};
 
-use crate::projection::{Decoded, Projection};
+use crate::engine::stream_order;
+use crate::projection::{Decoded, ProjectedEvent, Projection};
 use crate::refusal::refused_for_its_data;
 
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +197,16 @@ async fn apply_one<P: Projection>(
         },
         Err(reason) => return Ok(Some(format!("cannot be decoded: {reason}"))),
     };
+    let stream = [decoded.event.envelope().stream_id];
+    let versions = projection.stream_versions(transaction, &stream).await?;
+    let (in_order, out_of_order) = stream_order::in_stream_order(&[&decoded], &versions);
+    if let Some(failure) = out_of_order.into_iter().next() {
+        return Ok(Some(failure.reason));
+    }
+    if in_order.is_empty() {
+        // Already applied (an operator re-applied its range meanwhile).
+        return Ok(None);
+    }
     let mut savepoint = transaction.begin().await?;
     match projection.apply(&mut savepoint, &[&decoded]).await {
         Ok(applied) => match applied.failures.into_iter().next() {

@@ -1,25 +1,32 @@
-//! The projections this binary runs, one registration line each in
-//! [`projections`]. Everything that arrives with a projection's name (the
-//! CLI, the supervisor, the status) reaches its code through the
-//! [`Registry`], so nothing else changes when a projection is added.
+//! The projections and process managers of the platform, one registration
+//! line each in [`platform`]. Everything that arrives with a projection's
+//! name (the CLI, the supervisor, the status) reaches its code through a
+//! [`Registry`], so nothing else changes when a projection is added. A
+//! projector built with `Application::builder` runs the registry it is
+//! given (tests register projections of their own that way).
 
 mod registered;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
+use crate::project_archival::ProjectArchival;
 use crate::projection::Projection;
+use crate::projects::Projects;
 use crate::tasks::Tasks;
 
 pub use registered::RegisteredProjection;
 
-/// Every projection of this binary. Adding one is one more `register` line.
-fn projections() -> Registry {
-    Registry::default().register(Tasks::V1)
+/// Every projection of the platform. Adding one is one more `register` line.
+pub fn platform() -> Registry {
+    Registry::default()
+        .register(Tasks::V1)
+        .register(Projects::V1)
+        .register(ProjectArchival::V1)
 }
 
-/// The registry of this binary, built on first use.
-pub fn registry() -> &'static Registry {
-    static REGISTRY: LazyLock<Registry> = LazyLock::new(projections);
+/// The platform's registry, built on first use (the `projector` binary's).
+pub fn registry() -> &'static Arc<Registry> {
+    static REGISTRY: LazyLock<Arc<Registry>> = LazyLock::new(|| Arc::new(platform()));
     &REGISTRY
 }
 
@@ -46,6 +53,10 @@ impl Registry {
     /// projections would share their versions, checkpoints and tables.
     pub fn register<P: Projection>(mut self, projection: P) -> Self {
         let name = projection.id().name;
+        assert!(
+            !projection.topic_names().is_empty(),
+            "projection {name} reads no topic"
+        );
         assert!(
             self.names().all(|known| known != name),
             "projection {name} is registered twice"
@@ -78,14 +89,14 @@ mod tests {
 
     #[test]
     fn projections_are_found_by_name_and_unknown_names_list_the_known_ones() {
-        let registry = projections();
+        let registry = platform();
         let tasks = registry.get("tasks").unwrap();
-        assert_eq!(tasks.topic_name(), "tasks");
+        assert_eq!(tasks.topic_names(), ["tasks"]);
         assert_eq!(tasks.tables(2)[0], "tasks_v2");
         let error = registry.get("nope").err().unwrap();
         assert_eq!(
             error.to_string(),
-            "no projection is named \"nope\" (known: tasks)"
+            "no projection is named \"nope\" (known: tasks, projects, project_archival)"
         );
     }
 

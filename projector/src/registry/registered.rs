@@ -8,14 +8,16 @@ use sqlx::PgPool;
 
 use crate::engine::{self, SpawnError, WorkerHandle, WorkerSettings};
 use crate::parked::{self, ReleaseError, Released};
-use crate::projection::Projection;
+use crate::projection::{Kind, Projection};
 
 pub trait RegisteredProjection: Send + Sync {
     /// The projection's name, the same for every version (`tasks`).
     fn name(&self) -> &'static str;
 
-    /// The topic name it reads, within the events prefix.
-    fn topic_name(&self) -> &'static str;
+    fn kind(&self) -> Kind;
+
+    /// The topic names it reads, within the events prefix.
+    fn topic_names(&self) -> &'static [&'static str];
 
     /// The tables `version` writes.
     fn tables(&self, version: u32) -> Vec<String>;
@@ -58,8 +60,12 @@ impl<P: Projection> RegisteredProjection for Registered<P> {
         self.0.id().name
     }
 
-    fn topic_name(&self) -> &'static str {
-        self.0.topic_name()
+    fn kind(&self) -> Kind {
+        self.0.kind()
+    }
+
+    fn topic_names(&self) -> &'static [&'static str] {
+        self.0.topic_names()
     }
 
     fn tables(&self, version: u32) -> Vec<String> {

@@ -7,13 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::Utc;
+use read_model::process_managers::commands;
 use read_model::versions::{self, Role};
 use read_model::{checkpoint, parked};
 use sqlx::PgPool;
 
 use super::progress::{catch_up_seconds, rate};
 use super::{KafkaProbe, PartitionStatus, State, StatusSnapshot, VersionStatus};
-use crate::registry::{UnknownProjection, registry};
+use crate::projection::Kind;
+use crate::registry::{Registry, UnknownProjection};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StatusError {
@@ -28,7 +30,7 @@ struct Sample {
     at: Instant,
     /// Per projection id, the sum of its checkpoints.
     applied: HashMap<String, i64>,
-    /// Per topic, the sum of its high watermarks.
+    /// Per projection id, the sum of the high watermarks of its topics.
     log: HashMap<String, i64>,
 }
 
@@ -37,6 +39,7 @@ pub struct StatusSource {
     probe: Arc<KafkaProbe>,
     topic_prefix: String,
     group_prefix: String,
+    registry: Arc<Registry>,
     previous: Mutex<Option<Sample>>,
 }
 
@@ -52,26 +55,42 @@ impl StatusSource {
         probe: Arc<KafkaProbe>,
         topic_prefix: &str,
         group_prefix: &str,
+        registry: Arc<Registry>,
     ) -> Self {
         Self {
             pool,
             probe,
             topic_prefix: topic_prefix.to_owned(),
             group_prefix: group_prefix.to_owned(),
+            registry,
             previous: Mutex::new(None),
         }
     }
 
-    pub fn topic_of(&self, name: &str) -> Result<String, UnknownProjection> {
-        Ok(format!(
-            "{}{}",
-            self.topic_prefix,
-            registry().get(name)?.topic_name()
-        ))
+    /// The topics projection `name` reads.
+    pub fn topics_of(&self, name: &str) -> Result<Vec<String>, UnknownProjection> {
+        Ok(self
+            .registry
+            .get(name)?
+            .topic_names()
+            .iter()
+            .map(|topic_name| format!("{}{topic_name}", self.topic_prefix))
+            .collect())
     }
 
-    pub fn group_of(&self, projection: &str) -> String {
-        format!("{}{projection}", self.group_prefix)
+    /// The consumer groups of projection version `projection` (`tasks.v2`),
+    /// one per topic (see [`crate::engine::group_name`]).
+    pub fn groups_of(&self, projection: &str) -> Result<Vec<String>, UnknownProjection> {
+        let name = projection
+            .rsplit_once(".v")
+            .map_or(projection, |(name, _)| name);
+        let topic_names = self.registry.get(name)?.topic_names();
+        Ok(topic_names
+            .iter()
+            .map(|topic_name| {
+                crate::engine::group_name(&self.group_prefix, projection, topic_names, topic_name)
+            })
+            .collect())
     }
 
     pub fn probe(&self) -> Arc<KafkaProbe> {
@@ -81,7 +100,10 @@ impl StatusSource {
     /// A snapshot of every version not dropped. Rates compare with the
     /// previous call (none on the first).
     pub async fn collect(&self) -> Result<StatusSnapshot, StatusError> {
-        let versions = versions::list(&self.pool).await?;
+        // Versions of projections this registry does not hold are another
+        // projector binary's to report.
+        let mut versions = versions::list(&self.pool).await?;
+        versions.retain(|version| self.registry.get(&version.name).is_ok());
         let mut checkpoints: HashMap<(String, String), BTreeMap<i32, i64>> = HashMap::new();
         for moved in checkpoint::all(&self.pool).await? {
             checkpoints
@@ -90,11 +112,13 @@ impl StatusSource {
                 .insert(moved.partition, moved.next_offset);
         }
         let parked = parked::waiting_by_projection(&self.pool).await?;
+        let pending = commands::pending_by_process_manager(&self.pool).await?;
         let mut topics = BTreeSet::new();
+        let mut groups = Vec::new();
         for version in &versions {
-            topics.insert(self.topic_of(&version.name)?);
+            topics.extend(self.topics_of(&version.name)?);
+            groups.extend(self.groups_of(&version.id())?);
         }
-        let groups: Vec<String> = versions.iter().map(|v| self.group_of(&v.id())).collect();
         let kafka = self.ask_kafka(topics.into_iter().collect(), groups).await;
         let now = Instant::now();
 
@@ -114,45 +138,67 @@ impl StatusSource {
         let mut statuses = Vec::with_capacity(versions.len());
         for version in &versions {
             let id = version.id();
-            let topic = self.topic_of(&version.name)?;
-            let group = self.group_of(&id);
-            let stored = checkpoints
-                .get(&(id.clone(), topic.clone()))
-                .cloned()
-                .unwrap_or_default();
-            let high = kafka.as_ref().and_then(|k| k.high_watermarks.get(&topic));
-            let partitions = partition_statuses(&stored, high);
-            let lag = high.map(|_| partitions.iter().filter_map(|p| p.lag).sum::<i64>());
-            let applied_sum: i64 = stored.values().sum();
-            let log_sum: Option<i64> = high.map(|high| high.values().sum());
+            let topics = self.topics_of(&version.name)?;
+            let groups = self.groups_of(&id)?;
+            let mut partitions = Vec::new();
+            let mut watermarks_known = kafka.is_some();
+            let mut log_sum = 0;
+            for topic in &topics {
+                let stored = checkpoints
+                    .get(&(id.clone(), topic.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                let high = kafka.as_ref().and_then(|k| k.high_watermarks.get(topic));
+                watermarks_known &= high.is_some();
+                log_sum += high.map_or(0, |high| high.values().sum::<i64>());
+                partitions.extend(partition_statuses(topic, &stored, high));
+            }
+            let lag =
+                watermarks_known.then(|| partitions.iter().filter_map(|p| p.lag).sum::<i64>());
+            let applied_sum: i64 = partitions.iter().filter_map(|p| p.checkpoint).sum();
+            let log_sum: Option<i64> = watermarks_known.then_some(log_sum);
             sample.applied.insert(id.clone(), applied_sum);
             if let Some(log_sum) = log_sum {
-                sample.log.insert(topic.clone(), log_sum);
+                sample.log.insert(id.clone(), log_sum);
             }
             let events_per_second = previous
                 .as_ref()
                 .and_then(|previous| rate(*previous.applied.get(&id)?, applied_sum, seconds));
             let growth = previous
                 .as_ref()
-                .and_then(|previous| rate(*previous.log.get(&topic)?, log_sum?, seconds));
+                .and_then(|previous| rate(*previous.log.get(&id)?, log_sum?, seconds));
             let catch_up = match (lag, events_per_second, growth) {
                 (Some(lag), Some(applied), Some(growth)) => catch_up_seconds(lag, applied, growth),
                 (Some(0), _, _) => Some(0.0),
                 _ => None,
             };
-            let consumers = kafka.as_ref().and_then(|k| k.members.get(&group).copied());
+            let consumers = kafka.as_ref().and_then(|k| {
+                groups
+                    .iter()
+                    .map(|group| k.members.get(group).copied())
+                    .collect::<Option<Vec<usize>>>()?
+                    .into_iter()
+                    .min()
+            });
             let parked_events = parked.get(&id).copied().unwrap_or(0);
+            let kind = self.registry.get(&version.name)?.kind();
+            let pending_commands = (kind == Kind::ProcessManager)
+                .then(|| pending.get(&version.name).copied().unwrap_or(0));
             statuses.push(VersionStatus {
                 projection: id,
                 name: version.name.clone(),
+                kind,
                 version: version.version,
                 role: version.role,
                 state: State::of(version.role, consumers, parked_events),
                 serving: version.role == Role::Live,
-                topic,
-                group,
+                topic: topics[0].clone(),
+                topics,
+                group: groups[0].clone(),
+                groups,
                 consumers,
                 parked_events,
+                pending_commands,
                 lag,
                 events_per_second,
                 catch_up_seconds: catch_up,
@@ -205,6 +251,7 @@ impl StatusSource {
 
 /// Every partition the log or the checkpoints know, with its lag.
 fn partition_statuses(
+    topic: &str,
     stored: &BTreeMap<i32, i64>,
     high: Option<&BTreeMap<i32, i64>>,
 ) -> Vec<PartitionStatus> {
@@ -218,6 +265,7 @@ fn partition_statuses(
             let checkpoint = stored.get(&partition).copied();
             let high_watermark = high.and_then(|high| high.get(&partition).copied());
             PartitionStatus {
+                topic: topic.to_owned(),
                 partition,
                 checkpoint,
                 high_watermark,

@@ -14,6 +14,7 @@ pub const VERSION_EVENTS_PER_SECOND: &str = "projector_version_events_per_second
 pub const VERSION_CATCH_UP: &str = "projector_version_catch_up_seconds";
 pub const VERSION_CHECKPOINT: &str = "projector_version_checkpoint";
 pub const VERSION_HIGH_WATERMARK: &str = "projector_version_high_watermark";
+pub const VERSION_PENDING_COMMANDS: &str = "projector_version_pending_commands";
 
 /// Publishes snapshots, and zeroes the gauges of versions that went away.
 #[derive(Default)]
@@ -40,12 +41,17 @@ impl MetricsPublisher {
                 metrics::gauge!(VERSION_EVENTS_PER_SECOND, "projection" => projection.clone())
                     .set(rate);
             }
+            if let Some(pending) = version.pending_commands {
+                metrics::gauge!(VERSION_PENDING_COMMANDS, "projection" => projection.clone())
+                    .set(pending as f64);
+            }
             // -1: not gaining on the log (no estimate).
             metrics::gauge!(VERSION_CATCH_UP, "projection" => projection.clone())
                 .set(version.catch_up_seconds.unwrap_or(-1.0));
             for partition in &version.partitions {
                 let labels = [
                     ("projection", projection.clone()),
+                    ("topic", partition.topic.clone()),
                     ("partition", partition.partition.to_string()),
                 ];
                 if let Some(checkpoint) = partition.checkpoint {

@@ -82,17 +82,30 @@ pub struct VersionStatus {
     /// `tasks.v2`.
     pub projection: String,
     pub name: String,
+    /// A projection, or a process manager.
+    pub kind: crate::projection::Kind,
     pub version: u32,
     pub role: Role,
     pub state: State,
     /// Whether the query API reads it.
     pub serving: bool,
+    /// The first of `topics`.
     pub topic: String,
+    /// Every topic it reads (two or more for a cross-aggregate projection).
+    pub topics: Vec<String>,
+    /// The consumer group of its first topic.
     pub group: String,
-    /// Members of its consumer group (`None`: Kafka did not say).
+    /// Its consumer groups, one per topic, in the order of `topics`.
+    pub groups: Vec<String>,
+    /// Members of its consumer groups, the fewest of any (`None`: Kafka did
+    /// not say): 0 means a topic of it is consumed by nobody.
     pub consumers: Option<usize>,
     pub parked_events: i64,
-    /// Records between the checkpoints and the high watermarks, summed.
+    /// A process manager's decided commands not delivered yet (`None` for a
+    /// projection); shared by its versions.
+    pub pending_commands: Option<i64>,
+    /// Records between the checkpoints and the high watermarks, summed over
+    /// every partition of every topic.
     pub lag: Option<i64>,
     /// Records applied (or parked) per second since the previous sample.
     pub events_per_second: Option<f64>,
@@ -104,11 +117,30 @@ pub struct VersionStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PartitionStatus {
+    pub topic: String,
     pub partition: i32,
     /// The next offset to apply (`None`: nothing applied yet).
     pub checkpoint: Option<i64>,
     pub high_watermark: Option<i64>,
     pub lag: Option<i64>,
+}
+
+impl VersionStatus {
+    /// Its partitions, topic by topic.
+    pub fn topic_partitions(&self) -> Vec<crate::versions::TopicPartitions> {
+        self.topics
+            .iter()
+            .map(|topic| crate::versions::TopicPartitions {
+                topic: topic.clone(),
+                partitions: self
+                    .partitions
+                    .iter()
+                    .filter(|p| &p.topic == topic)
+                    .map(|p| p.partition)
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 impl StatusSnapshot {

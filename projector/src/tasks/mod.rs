@@ -18,7 +18,7 @@ use read_model::tasks::{NAME, TaskRow, TaskTables};
 
 use crate::projection::{Applied, Decoded, Projection, ProjectionId};
 pub use evolve::evolve_row;
-pub use fold::{BatchFold, Changes, FoldError};
+pub use fold::{BatchFold, Changes};
 pub use record::TaskRecord;
 
 /// The `tasks` projection writing the tables of one version.
@@ -54,8 +54,8 @@ impl Projection for Tasks {
         Self::version(version)
     }
 
-    fn topic_name(&self) -> &'static str {
-        Task::TOPIC_NAME
+    fn topic_names(&self) -> &'static [&'static str] {
+        &[Task::TOPIC_NAME]
     }
 
     fn tables(&self) -> Vec<String> {
@@ -66,8 +66,13 @@ impl Projection for Tasks {
         TaskRecord::decode(value)
     }
 
-    fn stream_id(&self, event: &TaskRecord) -> String {
-        event.envelope.stream_id.to_string()
+    async fn stream_versions(
+        &self,
+        connection: &mut PgConnection,
+        streams: &[uuid::Uuid],
+    ) -> Result<HashMap<uuid::Uuid, i64>, sqlx::Error> {
+        let tables = self.table_names();
+        crate::stream_versions::from_table(connection, &tables.tasks, "task_id", streams).await
     }
 
     async fn apply(
@@ -99,7 +104,7 @@ impl Projection for Tasks {
         Ok(Applied {
             events: changes.events,
             newest_event_at: changes.newest_event_at,
-            failures: changes.failures,
+            failures: Vec::new(),
         })
     }
 

@@ -13,7 +13,9 @@ use read_model::versions::Role;
 
 pub use drop::{DROP_GRACE, Dropped, drop_version, finish_drop};
 pub use rebuild::{RebuildStarted, start_rebuild};
-pub use switch::{BARRIER_TIMEOUT, Switched, switch_back, switch_to, switch_to_building};
+pub use switch::{
+    BARRIER_TIMEOUT, Switched, TopicPartitions, switch_back, switch_to, switch_to_building,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VersionError {

@@ -1,8 +1,8 @@
 //! The atomic switch of the version the query API serves.
 //!
 //! One transaction: lock the projection's version rows (one switch at a
-//! time), lock the live version's checkpoint rows (its workers wait, so its
-//! tables stop moving), wait until the target version has reached every one
+//! time), lock the live version's checkpoint rows on every topic it reads
+//! (its workers wait, so its tables stop moving), wait until the target version has reached every one
 //! of those checkpoints, then move `live` to the target. The query API reads
 //! the live version once per request, so each request reads one version, and
 //! since the target holds everything the old version showed when it stopped
@@ -22,6 +22,13 @@ use super::VersionError;
 /// the threshold, so this is normally a batch or two.
 pub const BARRIER_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The partitions of one topic a projection reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicPartitions {
+    pub topic: String,
+    pub partitions: Vec<i32>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Switched {
     pub name: String,
@@ -34,10 +41,9 @@ pub struct Switched {
 pub async fn switch_to_building(
     pool: &PgPool,
     name: &str,
-    topic: &str,
-    partitions: &[i32],
+    topics: &[TopicPartitions],
 ) -> Result<Option<Switched>, VersionError> {
-    match switch(pool, name, topic, partitions, Target::Building).await {
+    match switch(pool, name, topics, Target::Building).await {
         Ok(switched) => Ok(Some(switched)),
         Err(VersionError::WrongRole { .. } | VersionError::NoSuchVersion { .. }) => Ok(None),
         Err(error) => Err(error),
@@ -48,21 +54,19 @@ pub async fn switch_to_building(
 pub async fn switch_back(
     pool: &PgPool,
     name: &str,
-    topic: &str,
-    partitions: &[i32],
+    topics: &[TopicPartitions],
 ) -> Result<Switched, VersionError> {
-    switch(pool, name, topic, partitions, Target::LastStandby).await
+    switch(pool, name, topics, Target::LastStandby).await
 }
 
 /// Switches to a given building or standby version.
 pub async fn switch_to(
     pool: &PgPool,
     name: &str,
-    topic: &str,
-    partitions: &[i32],
+    topics: &[TopicPartitions],
     version: u32,
 ) -> Result<Switched, VersionError> {
-    switch(pool, name, topic, partitions, Target::Version(version)).await
+    switch(pool, name, topics, Target::Version(version)).await
 }
 
 enum Target {
@@ -74,8 +78,7 @@ enum Target {
 async fn switch(
     pool: &PgPool,
     name: &str,
-    topic: &str,
-    partitions: &[i32],
+    topics: &[TopicPartitions],
     target: Target,
 ) -> Result<Switched, VersionError> {
     let mut transaction = pool.begin().await?;
@@ -96,8 +99,22 @@ async fn switch(
         });
     }
 
-    let frozen = checkpoint::lock(&mut transaction, &live.id(), topic, partitions).await?;
-    wait_until_reached(&mut transaction, live, target, topic, &frozen).await?;
+    // Every topic's checkpoints are frozen first, then waited for: the
+    // target then holds all the live version showed, from every topic.
+    let mut frozen = Vec::with_capacity(topics.len());
+    for topic in topics {
+        let checkpoints = checkpoint::lock(
+            &mut transaction,
+            &live.id(),
+            &topic.topic,
+            &topic.partitions,
+        )
+        .await?;
+        frozen.push((topic.topic.as_str(), checkpoints));
+    }
+    for (topic, checkpoints) in &frozen {
+        wait_until_reached(&mut transaction, live, target, topic, checkpoints).await?;
+    }
 
     sqlx::query(
         "UPDATE projection_versions SET state = 'standby', retired_at = now()

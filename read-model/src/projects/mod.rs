@@ -7,7 +7,8 @@
 mod row;
 mod tables;
 
-pub use row::{ProjectHistoryRow, ProjectRow, ProjectTaskRow, project_status_from_str};
+pub use crate::history::HistoryRow;
+pub use row::{ProjectRow, ProjectTaskRow, project_status_from_str};
 pub use tables::ProjectTables;
 
 /// The projection's name: in `projection_versions` and its versions' ids (`projects.v1`).

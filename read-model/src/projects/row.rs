@@ -19,26 +19,6 @@ pub struct ProjectRow {
     pub source_offset: i64,
 }
 
-/// One row of `project_history_vN`: one per project event, keyed by its id.
-#[derive(Debug, Clone)]
-pub struct ProjectHistoryRow {
-    pub event_id: Uuid,
-    pub project_id: Uuid,
-    pub tenant_id: String,
-    pub version: i64,
-    pub event_type: String,
-    pub schema_version: i32,
-    pub data: serde_json::Value,
-    pub recorded_schema_version: i32,
-    pub occurred_at: DateTime<Utc>,
-    pub command_id: String,
-    pub correlation_id: String,
-    pub causation_id: String,
-    pub actor: String,
-    pub source_partition: i32,
-    pub source_offset: i64,
-}
-
 /// One row of `project_tasks_vN`: a task's project (if any) and status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectTaskRow {

@@ -2,12 +2,11 @@
 //! audit trail and per-tenant statistics. Version N has `tasks_vN`,
 //! `task_history_vN`, `task_stats_vN` and `task_daily_completions_vN`.
 
-mod history;
 mod row;
 mod stats;
 mod tables;
 
-pub use history::HistoryRow;
+pub use crate::history::HistoryRow;
 pub use row::{TaskRow, priority_from_str, status_from_str};
 pub use stats::{DayKey, StatusKey};
 pub use tables::TaskTables;

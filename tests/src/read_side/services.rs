@@ -27,6 +27,10 @@ pub fn projector_config(env: &TestEnv, database: &TestDatabase) -> projector::Co
             partitions: env.partitions,
         },
         group_prefix: group_prefix(env),
+        projections: None,
+        process_managers: projector::process::ProcessManagerSettings::for_command_api(
+            "http://127.0.0.1:8081",
+        ),
         batch: projector::config::BatchSettings::default(),
         session_timeout: Duration::from_millis(3000),
         db_max_connections: 4,

@@ -48,6 +48,10 @@ impl DomainEvent for CounterOpened {
         json!({})
     }
 
+    fn starts_stream(&self) -> bool {
+        true
+    }
+
     fn decode(event_type: &str, schema_version: u32, _data: &Value) -> Result<Self, DecodeError> {
         match (event_type, schema_version) {
             ("CounterOpened", 1) => Ok(Self),

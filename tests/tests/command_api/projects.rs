@@ -1,13 +1,14 @@
-//! The project aggregate through the command API, with the same contract as
-//! tasks: its events on `events.projects`, each valid against its schema;
-//! `If-Match`, `Idempotency-Key`, the error shape and tenant ownership.
+//! The project aggregate through the command API as the binary runs it
+//! (`Application::build` mounts tasks and projects), with the same contract
+//! as tasks: its events on `events.projects`, each valid against its schema;
+//! `If-Match`, `Idempotency-Key`, the error shape and tenant ownership; and
+//! its commands in the served OpenAPI document.
 
-use command_api::CommandApi;
 use events::Aggregate;
 use events::project::Project;
 use serde_json::json;
 use tests::TestEnv;
-use tests::command_api::{Client, InProcess, config};
+use tests::command_api::{Client, InProcess};
 use tests::kafka::{read_all, stream_events};
 use uuid::Uuid;
 
@@ -17,21 +18,10 @@ fn projects_topic(env: &TestEnv) -> String {
     format!("{}{}", env.topic_prefix, Project::TOPIC_NAME)
 }
 
-/// The command API with tasks and projects mounted.
-async fn start(env: &TestEnv) -> InProcess {
-    let application = CommandApi::builder(config(env))
-        .mount_with(command_api::registration::task())
-        .mount::<Project>()
-        .build()
-        .await
-        .expect("the command API starts with tasks and projects");
-    InProcess::run(application).await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_project_lives_through_its_whole_contract_on_its_own_topic() {
     let env = TestEnv::new();
-    let api = start(&env).await;
+    let api = InProcess::start(&env).await;
     let client = Client::new(&api.url);
 
     let created = client
@@ -123,13 +113,29 @@ async fn a_project_lives_through_its_whole_contract_on_its_own_topic() {
         read_all(&env.brokers, &env.tasks_topic()).is_empty(),
         "project events stay on their own topic"
     );
+
+    // The served document is the hand-written one: a path per command.
+    let document = client
+        .raw(client.http().get(format!("{}/openapi.json", api.url)))
+        .await;
+    assert_eq!(
+        &document.body,
+        command_api::http::openapi::openapi_document()
+    );
+    let paths = document.body["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/v1/projects"));
+    for (command, _, _) in &steps {
+        let path = format!("/v1/projects/{{id}}/{command}");
+        assert!(paths.contains_key(&path), "{path}");
+    }
+    assert!(!paths.contains_key("/v1/projects/{id}/{command}"));
     api.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn projects_have_if_match_idempotency_and_tenant_ownership() {
     let env = TestEnv::new();
-    let api = start(&env).await;
+    let api = InProcess::start(&env).await;
     let client = Client::new(&api.url);
     let keyed = [
         ("X-Tenant-Id", "acme"),
@@ -187,7 +193,7 @@ async fn projects_have_if_match_idempotency_and_tenant_ownership() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_moves_between_projects_and_back_out() {
     let env = TestEnv::new();
-    let api = start(&env).await;
+    let api = InProcess::start(&env).await;
     let client = Client::new(&api.url);
     let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
 

@@ -1,14 +1,16 @@
 //! `GET /openapi.json`: the command API's contract (OpenAPI 3.1), put
 //! together from the part each mounted aggregate supplies
-//! ([`AggregateOpenApi`]: hand-written for tasks in `task`, derived from the
-//! `Aggregate` trait in `generic` otherwise). Headers and answers are in
-//! `operations`; the security scheme, the error contract and the operational
-//! paths are the platform's.
+//! ([`AggregateOpenApi`]: hand-written for tasks in `task` and for projects
+//! in `project`, derived from the `Aggregate` trait in `generic` otherwise).
+//! Headers and answers are in `operations`; the security scheme, the error
+//! contract and the operational paths are the platform's.
 
 mod aggregate_openapi;
 mod generic;
 mod operation;
 mod operations;
+mod project;
+mod project_bodies;
 mod task;
 mod task_bodies;
 
@@ -21,6 +23,7 @@ use serde_json::{Map, Value, json};
 
 pub use aggregate_openapi::AggregateOpenApi;
 pub use generic::generic_openapi;
+pub use project::project_openapi;
 pub use task::task_openapi;
 
 /// The document one application serves, built once at start.
@@ -30,13 +33,14 @@ pub async fn document(document: web::Data<OpenApiDocument>) -> HttpResponse {
     HttpResponse::Ok().json(&document.0)
 }
 
-/// The document of the command API with the task aggregate mounted, as
-/// `Application::build` serves it.
+/// The document of the command API with the task and project aggregates
+/// mounted, as `Application::build` serves it.
 pub fn openapi_document() -> &'static Value {
-    &TASK_DOCUMENT
+    &DOCUMENT
 }
 
-static TASK_DOCUMENT: LazyLock<Value> = LazyLock::new(|| document_for(&[task_openapi()]));
+static DOCUMENT: LazyLock<Value> =
+    LazyLock::new(|| document_for(&[task_openapi(), project_openapi()]));
 
 /// The whole document for these mounted aggregates.
 pub fn document_for(aggregates: &[AggregateOpenApi]) -> Value {

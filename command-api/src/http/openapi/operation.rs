@@ -37,6 +37,13 @@ pub fn body(schema: &str, required: bool) -> Value {
         "schema": { "$ref": format!("#/components/schemas/{schema}") } } } })
 }
 
+/// The body of a command without fields. Every part that has such commands
+/// defines it under the name `NoFields`, alike, so parts can share it.
+pub fn no_fields() -> Value {
+    json!({ "type": ["object", "null"], "additionalProperties": false,
+        "description": "No fields: send no body, `{}` or `null`." })
+}
+
 /// `change-priority` → `changePriority`; `task` → `Task` with `capitalize`.
 pub fn camel_case(words: &str, capitalize: bool) -> String {
     words

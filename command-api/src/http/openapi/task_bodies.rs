@@ -8,6 +8,8 @@ use events::task::{Priority, rules};
 use platform::openapi::text::{multi_line, single_line};
 use serde_json::{Map, Value, json};
 
+use super::operation::no_fields;
+
 fn nullable(schema: Value) -> Value {
     json!({ "anyOf": [schema, { "type": "null" }] })
 }
@@ -104,11 +106,7 @@ pub fn schemas() -> Map<String, Value> {
             "MoveToProject",
             object(&["project_id"], json!({ "project_id": project_id() })),
         ),
-        (
-            "NoFields",
-            json!({ "type": ["object", "null"], "additionalProperties": false,
-            "description": "No fields: send no body, `{}` or `null`." }),
-        ),
+        ("NoFields", no_fields()),
         (
             "CommandAccepted",
             json!({
