@@ -50,18 +50,6 @@ impl InProcess {
         Self::run(application).await
     }
 
-    /// The command API with tasks and projects mounted (the binary mounts
-    /// tasks only, until projects have a hand-written OpenAPI part).
-    pub async fn start_with_projects(env: &TestEnv) -> Self {
-        let application = command_api::CommandApi::builder(config(env))
-            .mount_with(command_api::registration::task())
-            .mount::<events::project::Project>()
-            .build()
-            .await
-            .expect("the command API starts with tasks and projects");
-        Self::run(application).await
-    }
-
     /// Runs an application built by the test (e.g. with other mounts) until [`InProcess::stop`].
     pub async fn run(application: command_api::Application) -> Self {
         let url = application.url().to_owned();

@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use super::{Reply, get};
 
+/// The command API as the binary mounts it: tasks and projects.
 async fn command_api(env: &TestEnv) -> commands_harness::InProcess {
-    commands_harness::InProcess::start_with_projects(env).await
+    commands_harness::InProcess::start(env).await
 }
 
 /// What a command answered that the reads need.
