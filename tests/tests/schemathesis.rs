@@ -54,6 +54,11 @@ struct Pinned {
     position: String,
     list_cursor: String,
     history_cursor: String,
+    project_id: String,
+    /// A project's position and a task's joined: a token over both topics.
+    project_position: String,
+    project_list_cursor: String,
+    project_history_cursor: String,
 }
 
 /// Runs schemathesis against `url`'s `/openapi.json`, with a token of the
@@ -80,6 +85,10 @@ async fn run(service: &str, url: &str, scope: &str, pinned: &Pinned) {
         .env("ST_POSITION", &pinned.position)
         .env("ST_LIST_CURSOR", &pinned.list_cursor)
         .env("ST_HISTORY_CURSOR", &pinned.history_cursor)
+        .env("ST_PROJECT_ID", &pinned.project_id)
+        .env("ST_PROJECT_POSITION", &pinned.project_position)
+        .env("ST_PROJECT_LIST_CURSOR", &pinned.project_list_cursor)
+        .env("ST_PROJECT_HISTORY_CURSOR", &pinned.project_history_cursor)
         .kill_on_drop(true);
     let output = tokio::time::timeout(Duration::from_secs(600), command.output())
         .await
@@ -125,8 +134,9 @@ async fn the_query_api_does_what_its_document_says() {
     database.drop_database().await;
 }
 
-/// Two tasks, one with a history of several events, projected; the ids,
-/// position and cursors the query API's operations are pinned to.
+/// Two tasks, one with a history of several events, and two projects, one
+/// renamed, projected; the ids, positions and cursors the query API's
+/// operations are pinned to.
 async fn read_side_story(commands: &str, query: &str) -> Pinned {
     let client = Client::new(commands);
     let mut last = Value::Null;
@@ -182,11 +192,53 @@ async fn read_side_story(commands: &str, query: &str) -> Pinned {
         .as_str()
         .expect("a next page of history")
         .to_owned();
+    let mut project_id = String::new();
+    for name in ["first project", "second project"] {
+        let created = client
+            .post("/v1/projects", Some(json!({ "name": name })), &[])
+            .await;
+        assert_eq!(created.status, 201, "{created:?}");
+        project_id = created.body["project_id"].as_str().unwrap().to_owned();
+    }
+    let renamed = client
+        .post(
+            &format!("/v1/projects/{project_id}/rename"),
+            Some(json!({ "name": "second project, renamed" })),
+            &[],
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{renamed:?}");
+    let project_position = format!("{},{position}", renamed.body["position"].as_str().unwrap());
+    let get_project = |path: String| {
+        let request = http
+            .get(format!("{query}{path}"))
+            .header("X-Consistency-Token", &project_position)
+            .send();
+        async move {
+            let response = request.await.expect("query API answers");
+            assert_eq!(response.status(), 200);
+            assert_eq!(response.headers()["x-consistency"], "consistent");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let project_list_cursor = get_project("/v1/projects?limit=1".to_owned()).await["next_cursor"]
+        .as_str()
+        .expect("a next page of projects")
+        .to_owned();
+    let project_history_cursor = get_project(format!("/v1/projects/{project_id}/history?limit=1"))
+        .await["next_cursor"]
+        .as_str()
+        .expect("a next page of the project's history")
+        .to_owned();
     Pinned {
         task_id,
         position,
         list_cursor,
         history_cursor,
+        project_id,
+        project_position,
+        project_list_cursor,
+        project_history_cursor,
     }
 }
 
