@@ -26,6 +26,8 @@ pub mod status;
 pub mod stream_versions;
 pub mod supervisor;
 pub mod tasks;
+#[cfg(test)]
+mod testing;
 pub mod versions;
 
 mod application;

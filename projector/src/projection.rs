@@ -10,7 +10,10 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use events::Envelope;
+
 pub use crate::record::ProjectedEvent;
+use crate::stream_versions::{self, StreamTable};
 
 /// A projection's identity: its name and the version of its tables. Each
 /// version is its own consumer group, its own checkpoints and its own tables,
@@ -131,6 +134,11 @@ pub trait Projection: Send + Sync + 'static {
     /// Decodes one record's value; the error says why it cannot be.
     fn decode(&self, value: Option<&[u8]>) -> Result<Self::Event, String>;
 
+    /// The tables of this version holding one row per stream it reads, with
+    /// the stream's `version`: (table, stream id column). What the engine's
+    /// order checks read and a skip moves (see the defaults below).
+    fn stream_tables(&self) -> Vec<(String, &'static str)>;
+
     /// The version each of `streams` stands at in this version's tables
     /// (absent: not created yet). The engine checks every record against
     /// it before [`Projection::apply`] sees it: what is already applied is
@@ -141,7 +149,11 @@ pub trait Projection: Send + Sync + 'static {
         &self,
         connection: &mut PgConnection,
         streams: &[Uuid],
-    ) -> Result<HashMap<Uuid, i64>, sqlx::Error>;
+    ) -> Result<HashMap<Uuid, i64>, sqlx::Error> {
+        let tables = self.stream_tables();
+        let tables: Vec<StreamTable<'_>> = tables.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+        stream_versions::from_tables(connection, &tables, streams).await
+    }
 
     /// Applies `records` (every partition in log order; each the next event
     /// of its stream) within the caller's transaction, with set-based
@@ -160,14 +172,30 @@ pub trait Projection: Send + Sync + 'static {
 
     /// An operator skipped this parked record (`value` is its raw value):
     /// let the read models treat it as applied without effect, so the events
-    /// behind it can follow (for example by moving a stream's version past
-    /// it). Called in the transaction that releases them.
+    /// behind it can follow. Called in the transaction that releases them.
+    /// By default a skipped event whose envelope is readable moves its
+    /// stream's version past it (when the stream stands right before it); a
+    /// record without a readable envelope changes nothing: its version is
+    /// unknown, and if it was one of a stream's, the stream's next event is
+    /// parked again with a gap for the operator to look at.
     #[allow(async_fn_in_trait)]
     async fn skipped(
         &self,
-        _connection: &mut PgConnection,
-        _value: Option<&[u8]>,
+        connection: &mut PgConnection,
+        value: Option<&[u8]>,
     ) -> Result<(), sqlx::Error> {
+        let Some(envelope) = value.and_then(|value| Envelope::from_wire_bytes(value).ok()) else {
+            return Ok(());
+        };
+        let tables = self.stream_tables();
+        let tables: Vec<StreamTable<'_>> = tables.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+        stream_versions::step_over(
+            connection,
+            &tables,
+            envelope.stream_id,
+            envelope.version as i64,
+        )
+        .await?;
         Ok(())
     }
 }

@@ -69,12 +69,8 @@ impl Projection for NextDeploy {
         })
     }
 
-    async fn stream_versions(
-        &self,
-        connection: &mut PgConnection,
-        streams: &[uuid::Uuid],
-    ) -> Result<std::collections::HashMap<uuid::Uuid, i64>, sqlx::Error> {
-        Tasks::V1.stream_versions(connection, streams).await
+    fn stream_tables(&self) -> Vec<(String, &'static str)> {
+        Tasks::V1.stream_tables()
     }
 
     async fn apply(

@@ -115,46 +115,18 @@ pub fn in_stream_order<'a, E: ProjectedEvent>(
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
-    use events::task::{Priority, Task, TaskCreated, TaskEvent};
-    use events::{Aggregate, CommandMetadata, Envelope};
+    use events::task::TaskEvent;
 
     use super::*;
     use crate::tasks::TaskRecord;
+    use crate::testing::{decoded, record as event_record, task_created};
 
     fn record(task_id: Uuid, version: u64, event: TaskEvent, offset: i64) -> Decoded<TaskRecord> {
-        let meta = CommandMetadata {
-            command_id: "c".into(),
-            correlation_id: "c".into(),
-            causation_id: "c".into(),
-            actor: "a".into(),
-            tenant_id: "acme".into(),
-        };
-        let envelope = Envelope::new(
-            &event,
-            Task::STREAM_TYPE,
-            task_id,
-            version,
-            &meta,
-            Utc::now(),
-        );
-        Decoded {
-            partition: 0,
-            offset,
-            event: TaskRecord { envelope, event },
-        }
+        decoded(0, offset, event_record("acme", task_id, version, event))
     }
 
     fn created() -> TaskEvent {
-        TaskEvent::Created(TaskCreated {
-            title: "a".into(),
-            description: None,
-            priority: Priority::High,
-            due_date: None,
-            assignee: None,
-            tags: vec![],
-            project_id: None,
-        })
+        task_created("a", None)
     }
 
     fn offsets(records: &[&Decoded<TaskRecord>]) -> Vec<i64> {

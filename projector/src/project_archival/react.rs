@@ -201,61 +201,23 @@ fn command(
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
-    use events::project::ProjectCreated;
-    use events::task::{Priority, TaskCreated};
-    use events::{Aggregate, CommandMetadata, DomainEvent, Envelope};
-
     use super::*;
-
-    fn envelope(
-        stream_type: &str,
-        tenant: &str,
-        id: Uuid,
-        version: u64,
-        event: &impl DomainEvent,
-    ) -> Envelope {
-        let meta = CommandMetadata {
-            command_id: "c".into(),
-            correlation_id: "c".into(),
-            causation_id: "c".into(),
-            actor: "a".into(),
-            tenant_id: tenant.into(),
-        };
-        Envelope::new(event, stream_type, id, version, &meta, Utc::now())
-    }
+    use crate::testing::{project_created, record, task_created};
 
     fn project(tenant: &str, id: Uuid, version: u64, event: ProjectEvent) -> Record<Project> {
-        Record {
-            envelope: envelope(Project::STREAM_TYPE, tenant, id, version, &event),
-            event,
-        }
+        record(tenant, id, version, event)
     }
 
     fn task(tenant: &str, id: Uuid, version: u64, event: TaskEvent) -> Record<Task> {
-        Record {
-            envelope: envelope(Task::STREAM_TYPE, tenant, id, version, &event),
-            event,
-        }
+        record(tenant, id, version, event)
     }
 
     fn created_project() -> ProjectEvent {
-        ProjectEvent::Created(ProjectCreated {
-            name: "Board".into(),
-            description: None,
-        })
+        project_created("Board")
     }
 
     fn created_task(project_id: Option<Uuid>) -> TaskEvent {
-        TaskEvent::Created(TaskCreated {
-            title: "t".into(),
-            description: None,
-            priority: Priority::Low,
-            due_date: None,
-            assignee: None,
-            tags: vec![],
-            project_id,
-        })
+        task_created("t", project_id)
     }
 
     #[test]

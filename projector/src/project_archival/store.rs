@@ -11,28 +11,6 @@ use uuid::Uuid;
 
 use super::react::{ProjectState, TaskState};
 
-/// The version of every stream of `streams` that is a project (seen from
-/// its own events, not only named by a task) or a task here.
-pub async fn stream_versions(
-    connection: &mut PgConnection,
-    tables: &ProjectArchivalTables,
-    streams: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, sqlx::Error> {
-    if streams.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(Uuid, i64)> = sqlx::query_as(&format!(
-        "SELECT project_id, version FROM {} WHERE project_id = ANY($1) AND version > 0
-         UNION ALL
-         SELECT task_id, version FROM {} WHERE task_id = ANY($1)",
-        tables.projects, tables.tasks
-    ))
-    .bind(streams)
-    .fetch_all(connection)
-    .await?;
-    Ok(rows.into_iter().collect())
-}
-
 /// Locks the rows of `project_ids` (creating those not known yet), in id
 /// order. The two workers (one per topic) lock the projects a batch touches
 /// before reading or deciding anything about them, so an archive and a task
@@ -175,24 +153,5 @@ pub async fn upsert_tasks(
     .bind(tasks.iter().map(|t| t.came_from).collect::<Vec<_>>())
     .execute(connection)
     .await?;
-    Ok(())
-}
-
-/// Counts a skipped event as applied without effect (see the projections').
-pub async fn step_version_over(
-    connection: &mut PgConnection,
-    tables: &ProjectArchivalTables,
-    stream_id: Uuid,
-    version: i64,
-) -> Result<(), sqlx::Error> {
-    for (table, id_column) in [(&tables.projects, "project_id"), (&tables.tasks, "task_id")] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET version = $2 WHERE {id_column} = $1 AND version = $2 - 1"
-        ))
-        .bind(stream_id)
-        .bind(version)
-        .execute(&mut *connection)
-        .await?;
-    }
     Ok(())
 }

@@ -71,73 +71,32 @@ pub fn fold(stored: &Stored, records: &[&Decoded<ProjectsRecord>]) -> Changes {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
-    use events::project::{Project, ProjectCreated, ProjectEvent, ProjectStatus};
-    use events::task::{Priority, Task, TaskCreated, TaskEvent, TaskStatus};
-    use events::{Aggregate, CommandMetadata, DomainEvent, Envelope};
+    use events::project::{ProjectEvent, ProjectStatus};
+    use events::task::{TaskEvent, TaskStatus};
 
     use super::*;
-    use crate::record::Record;
-
-    fn envelope(stream_type: &str, id: Uuid, version: u64, event: &impl DomainEvent) -> Envelope {
-        let meta = CommandMetadata {
-            command_id: "c".into(),
-            correlation_id: "c".into(),
-            causation_id: "c".into(),
-            actor: "a".into(),
-            tenant_id: "acme".into(),
-        };
-        Envelope::new(event, stream_type, id, version, &meta, Utc::now())
-    }
+    use crate::testing::{decoded, project_created, record, task_created};
 
     fn project(id: Uuid, version: u64, event: ProjectEvent) -> Decoded<ProjectsRecord> {
-        Decoded {
-            partition: 0,
-            offset: version as i64,
-            event: ProjectsRecord::Project(Record {
-                envelope: envelope(Project::STREAM_TYPE, id, version, &event),
-                event,
-            }),
-        }
+        let event = ProjectsRecord::Project(record("acme", id, version, event));
+        decoded(0, version as i64, event)
     }
 
     fn task(id: Uuid, version: u64, event: TaskEvent) -> Decoded<ProjectsRecord> {
-        Decoded {
-            partition: 1,
-            offset: version as i64,
-            event: ProjectsRecord::Task(Record {
-                envelope: envelope(Task::STREAM_TYPE, id, version, &event),
-                event,
-            }),
-        }
+        decoded(
+            1,
+            version as i64,
+            ProjectsRecord::Task(record("acme", id, version, event)),
+        )
     }
 
     #[test]
     fn given_a_project_and_a_task_in_it_when_the_task_moves_and_completes_then_rows_follow() {
         let (board, other, chore) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let records = [
-            project(
-                board,
-                1,
-                ProjectEvent::Created(ProjectCreated {
-                    name: "Board".into(),
-                    description: None,
-                }),
-            ),
+            project(board, 1, project_created("Board")),
             project(board, 2, ProjectEvent::Archived),
-            task(
-                chore,
-                1,
-                TaskEvent::Created(TaskCreated {
-                    title: "chore".into(),
-                    description: None,
-                    priority: Priority::Low,
-                    due_date: None,
-                    assignee: None,
-                    tags: vec![],
-                    project_id: Some(board),
-                }),
-            ),
+            task(chore, 1, task_created("chore", Some(board))),
             task(chore, 2, TaskEvent::MovedToProject { project_id: other }),
             task(chore, 3, TaskEvent::Completed),
         ];

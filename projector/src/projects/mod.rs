@@ -16,11 +16,9 @@ mod fold;
 mod record;
 mod store;
 
-use std::collections::HashMap;
-
+use events::Aggregate;
 use events::project::Project;
 use events::task::Task;
-use events::{Aggregate, Envelope};
 use read_model::projects::{NAME, ProjectTables};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -67,16 +65,13 @@ impl Projection for Projects {
         self.table_names().all()
     }
 
-    fn decode(&self, value: Option<&[u8]>) -> Result<ProjectsRecord, String> {
-        ProjectsRecord::decode(value)
+    fn stream_tables(&self) -> Vec<(String, &'static str)> {
+        let tables = self.table_names();
+        vec![(tables.projects, "project_id"), (tables.tasks, "task_id")]
     }
 
-    async fn stream_versions(
-        &self,
-        connection: &mut PgConnection,
-        streams: &[Uuid],
-    ) -> Result<HashMap<Uuid, i64>, sqlx::Error> {
-        store::stream_versions(connection, &self.table_names(), streams).await
+    fn decode(&self, value: Option<&[u8]>) -> Result<ProjectsRecord, String> {
+        ProjectsRecord::decode(value)
     }
 
     async fn apply(
@@ -111,24 +106,5 @@ impl Projection for Projects {
             newest_event_at: changes.newest_event_at,
             failures: Vec::new(),
         })
-    }
-
-    /// A skipped event whose envelope is readable moves its stream's version
-    /// past it (when the stream stands right before it), as for tasks.
-    async fn skipped(
-        &self,
-        connection: &mut PgConnection,
-        value: Option<&[u8]>,
-    ) -> Result<(), sqlx::Error> {
-        let Some(envelope) = value.and_then(|value| Envelope::from_wire_bytes(value).ok()) else {
-            return Ok(());
-        };
-        store::step_version_over(
-            connection,
-            &self.table_names(),
-            envelope.stream_id,
-            envelope.version as i64,
-        )
-        .await
     }
 }

@@ -17,27 +17,6 @@ fn unknown(column: &str, value: String) -> sqlx::Error {
     }
 }
 
-/// The version of every stream of `streams` that is a project or a task here.
-pub async fn stream_versions(
-    connection: &mut PgConnection,
-    tables: &ProjectTables,
-    streams: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, sqlx::Error> {
-    if streams.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(Uuid, i64)> = sqlx::query_as(&format!(
-        "SELECT project_id, version FROM {} WHERE project_id = ANY($1)
-         UNION ALL
-         SELECT task_id, version FROM {} WHERE task_id = ANY($1)",
-        tables.projects, tables.tasks
-    ))
-    .bind(streams)
-    .fetch_all(connection)
-    .await?;
-    Ok(rows.into_iter().collect())
-}
-
 pub async fn load_projects(
     connection: &mut PgConnection,
     tables: &ProjectTables,
@@ -208,25 +187,5 @@ pub async fn upsert_tasks(
     .bind(tasks.iter().map(|t| t.version).collect::<Vec<_>>())
     .execute(&mut *connection)
     .await?;
-    Ok(())
-}
-
-/// Counts a skipped event as applied without effect: the stream's version
-/// moves past it when the stream stands right before it.
-pub async fn step_version_over(
-    connection: &mut PgConnection,
-    tables: &ProjectTables,
-    stream_id: Uuid,
-    version: i64,
-) -> Result<(), sqlx::Error> {
-    for (table, id_column) in [(&tables.projects, "project_id"), (&tables.tasks, "task_id")] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET version = $2 WHERE {id_column} = $1 AND version = $2 - 1"
-        ))
-        .bind(stream_id)
-        .bind(version)
-        .execute(&mut *connection)
-        .await?;
-    }
     Ok(())
 }

@@ -10,8 +10,8 @@ mod store;
 
 use std::collections::HashMap;
 
+use events::Aggregate;
 use events::task::Task;
-use events::{Aggregate, Envelope};
 use sqlx::PgConnection;
 
 use read_model::tasks::{NAME, TaskRow, TaskTables};
@@ -62,17 +62,13 @@ impl Projection for Tasks {
         self.table_names().all()
     }
 
-    fn decode(&self, value: Option<&[u8]>) -> Result<TaskRecord, String> {
-        TaskRecord::decode(value)
+    fn stream_tables(&self) -> Vec<(String, &'static str)> {
+        let tables = self.table_names();
+        vec![(tables.tasks, "task_id")]
     }
 
-    async fn stream_versions(
-        &self,
-        connection: &mut PgConnection,
-        streams: &[uuid::Uuid],
-    ) -> Result<HashMap<uuid::Uuid, i64>, sqlx::Error> {
-        let tables = self.table_names();
-        crate::stream_versions::from_table(connection, &tables.tasks, "task_id", streams).await
+    fn decode(&self, value: Option<&[u8]>) -> Result<TaskRecord, String> {
+        TaskRecord::decode(value)
     }
 
     async fn apply(
@@ -106,33 +102,5 @@ impl Projection for Tasks {
             newest_event_at: changes.newest_event_at,
             failures: Vec::new(),
         })
-    }
-
-    /// A skipped event whose envelope is readable moves its task's version
-    /// past it (when the task stands right before it), so the events behind
-    /// it apply without a version gap. A skipped record without a readable
-    /// envelope changes nothing: its version is unknown, and if it was one
-    /// of the task's, the next event is parked again with a gap for the
-    /// operator to look at.
-    async fn skipped(
-        &self,
-        connection: &mut PgConnection,
-        value: Option<&[u8]>,
-    ) -> Result<(), sqlx::Error> {
-        let Some(envelope) = value.and_then(|value| Envelope::from_wire_bytes(value).ok()) else {
-            return Ok(());
-        };
-        if envelope.stream_type != Task::STREAM_TYPE {
-            return Ok(());
-        }
-        let tables = self.table_names();
-        store::step_version_over(
-            connection,
-            &tables,
-            envelope.stream_id,
-            envelope.version as i64,
-        )
-        .await?;
-        Ok(())
     }
 }

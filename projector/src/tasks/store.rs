@@ -224,23 +224,3 @@ pub async fn add_completions(
     .await?;
     Ok(())
 }
-
-/// Counts an event an operator skipped as applied without effect: the
-/// task's version moves past it, so the events behind it follow without a
-/// gap. Only when the task stands right before it.
-pub async fn step_version_over(
-    connection: &mut PgConnection,
-    tables: &TaskTables,
-    task_id: Uuid,
-    version: i64,
-) -> Result<bool, sqlx::Error> {
-    let moved = sqlx::query(&format!(
-        "UPDATE {} SET version = $2 WHERE task_id = $1 AND version = $2 - 1",
-        tables.tasks
-    ))
-    .bind(task_id)
-    .bind(version)
-    .execute(&mut *connection)
-    .await?;
-    Ok(moved.rows_affected() == 1)
-}

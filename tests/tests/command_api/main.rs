@@ -7,7 +7,6 @@ mod envelope;
 mod failover;
 mod fencing;
 mod idempotency;
-mod mount;
 mod projects;
 mod restart;
 mod shutdown;
