@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::config::Config;
 use crate::consistency::{CheckpointWatcher, TopicBounds};
 use crate::http::{self, AppState};
+use crate::mount::QueryMount;
 use crate::read_model::{ProjectsModel, TasksModel};
 use crate::topics::EventTopics;
 
@@ -39,10 +40,46 @@ pub struct Application {
     server: actix_web::dev::Server,
 }
 
+/// The query API with more read models mounted beside the platform's.
+pub struct QueryApiBuilder {
+    config: Config,
+    mounts: Vec<QueryMount>,
+}
+
+impl QueryApiBuilder {
+    pub fn mount(mut self, mount: QueryMount) -> Self {
+        self.mounts.push(mount);
+        self
+    }
+
+    pub async fn build(self) -> Result<Application, StartError> {
+        Application::start(self.config, self.mounts).await
+    }
+}
+
 impl Application {
+    /// The query API serving the platform's read models.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        Self::start(config, Vec::new()).await
+    }
+
+    /// The platform's read models and those mounted on the builder.
+    pub fn builder(config: Config) -> QueryApiBuilder {
+        QueryApiBuilder {
+            config,
+            mounts: Vec::new(),
+        }
+    }
+
     /// Binds the listener (port 0 picks a free one), migrates (so the query
     /// API may start before the projector) and starts the checkpoint watcher.
-    pub async fn build(config: Config) -> Result<Self, StartError> {
+    async fn start(mut config: Config, mounts: Vec<QueryMount>) -> Result<Self, StartError> {
+        for mount in &mounts {
+            for topic_name in mount.topic_names {
+                config.topics.add(topic_name);
+            }
+        }
+        config.topics.validate()?;
         let (listener, port) = platform::http::bind(config.addr)?;
         let metrics = platform::telemetry::metrics_handle();
         let authenticator =
@@ -84,6 +121,11 @@ impl Application {
                 .app_data(state.clone())
                 .configure(|config| {
                     platform::http::operational_routes(config, readiness.clone(), metrics.clone())
+                })
+                .configure(|config| {
+                    for mount in &mounts {
+                        (mount.routes)(config);
+                    }
                 })
                 .configure(http::configure)
         })?;

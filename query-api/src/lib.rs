@@ -13,6 +13,8 @@ pub mod store;
 pub mod topics;
 
 mod application;
+pub mod mount;
 
-pub use application::{Application, StartError, serve_from_env};
+pub use application::{Application, QueryApiBuilder, StartError, serve_from_env};
 pub use config::Config;
+pub use mount::QueryMount;

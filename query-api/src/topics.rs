@@ -11,23 +11,45 @@ use platform::config::ConfigError;
 const MAX_TOPIC_CHARS: usize = 249;
 
 /// `EVENTS_TOPIC_PREFIX` + each aggregate's topic name (`events.tasks`,
-/// `events.projects`), as the command API and the projector name them.
+/// `events.projects`), as the command API and the projector name them, and
+/// the topics of the routes mounted beside them (`QueryMount`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventTopics {
+    prefix: String,
     pub tasks: String,
     pub projects: String,
+    /// The topics mounted routes read.
+    pub mounted: Vec<String>,
 }
 
 impl EventTopics {
     pub fn with_prefix(prefix: &str) -> Self {
         Self {
+            prefix: prefix.to_owned(),
             tasks: format!("{prefix}{}", Task::TOPIC_NAME),
             projects: format!("{prefix}{}", Project::TOPIC_NAME),
+            mounted: Vec::new(),
         }
     }
 
-    pub fn all(&self) -> [&str; 2] {
-        [&self.tasks, &self.projects]
+    /// The topic of the aggregate whose topic name is `topic_name`.
+    pub fn topic(&self, topic_name: &str) -> String {
+        format!("{}{topic_name}", self.prefix)
+    }
+
+    /// Knows `topic_name`'s topic too.
+    pub fn add(&mut self, topic_name: &str) {
+        let topic = self.topic(topic_name);
+        if !self.contains(&topic) {
+            self.mounted.push(topic);
+        }
+    }
+
+    pub fn all(&self) -> Vec<&str> {
+        [self.tasks.as_str(), self.projects.as_str()]
+            .into_iter()
+            .chain(self.mounted.iter().map(String::as_str))
+            .collect()
     }
 
     pub fn contains(&self, topic: &str) -> bool {

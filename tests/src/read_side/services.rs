@@ -89,10 +89,15 @@ impl InProcess {
     }
 
     pub async fn query_api_with(config: query_api::Config) -> Self {
-        platform::telemetry::init_logging();
         let application = query_api::Application::build(config)
             .await
             .expect("query API starts");
+        Self::run_query_api(application).await
+    }
+
+    /// Serves a query API built by the caller, once it is ready.
+    pub async fn run_query_api(application: query_api::Application) -> Self {
+        platform::telemetry::init_logging();
         let url = format!("http://127.0.0.1:{}", application.port());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -5,6 +5,7 @@
 
 mod counter;
 mod projection;
+mod query;
 
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use tests::command_api::{Client, InProcess as CommandApiProcess, config};
 use tests::kafka::read_all;
 use tests::read_side::database::TestDatabase;
 use tests::read_side::eventually;
-use tests::read_side::services::projector_config;
+use tests::read_side::services::{InProcess, projector_config, query_api_config};
 
 use counter::Counter;
 use projection::Counters;
@@ -120,6 +121,49 @@ async fn a_toy_aggregate_goes_from_command_to_query_through_the_public_seams() {
     )
     .await;
 
+    // A query: the toy's route mounted in the query API, reading its own
+    // writes with the position token the last command returned.
+    let query = query_api::Application::builder(query_api_config(&env, &database))
+        .mount(query::MOUNT)
+        .build()
+        .await
+        .expect("the query API starts with the toy's route");
+    let query = InProcess::run_query_api(query).await;
+    let incremented = client
+        .post(
+            &format!("/v1/counters/{counter}/increment"),
+            Some(json!({ "by": 32 })),
+            ACME,
+        )
+        .await;
+    assert_eq!(incremented.status, 200, "{incremented:?}");
+    let token = incremented.body["position"].as_str().unwrap().to_owned();
+    let read = tests::auth::client_for("acme", "ada")
+        .get(format!("{}/v1/counters/{counter}", query.url))
+        .header("X-Consistency-Token", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+    assert_eq!(read.headers()["x-consistency"], "consistent");
+    assert_eq!(read.headers()["x-projection-version"], "counters.v1");
+    let body: serde_json::Value = read.json().await.unwrap();
+    assert_eq!(
+        (body["total"].as_i64(), body["version"].as_i64()),
+        (Some(42), Some(5))
+    );
+    let foreign = tests::auth::client_for("evil", "eve")
+        .get(format!("{}/v1/counters/{counter}", query.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        foreign.status(),
+        404,
+        "another tenant's counter is not found"
+    );
+
+    query.stop().await;
     let _ = stop.send(());
     let _ = projector.await;
     commands.stop().await;
