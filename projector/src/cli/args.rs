@@ -42,7 +42,7 @@ enum Sub {
     /// rates are sampled over --sample-ms.
     Status {
         /// Print the status as JSON
-        #[arg(long)]
+        #[arg(long, overrides_with = "json")]
         json: bool,
         /// How long to sample the rates over, in milliseconds
         #[arg(long = "sample-ms", value_name = "N", default_value_t = 1000)]
@@ -59,7 +59,7 @@ enum Sub {
         #[arg(value_name = "PROJECTION", value_parser = projection_name)]
         projection: ProjectionArg,
         /// Return once the version is created, without waiting for the switch
-        #[arg(long)]
+        #[arg(long, overrides_with = "no_wait")]
         no_wait: bool,
     },
     /// Switch the query API back to the version that was live before
@@ -84,7 +84,7 @@ enum Sub {
         #[arg(long, value_name = "N")]
         version: Option<u32>,
         /// Drop it even within 30 s of it stopping being live
-        #[arg(long)]
+        #[arg(long, overrides_with = "force")]
         force: bool,
     },
     /// Move a version's checkpoints back so the log is applied again from there
@@ -147,7 +147,7 @@ struct ResetArgs {
     #[arg(long, value_name = "P")]
     partition: Option<i32>,
     /// Move the checkpoints back (without it, only the plan is printed)
-    #[arg(long)]
+    #[arg(long, overrides_with = "yes")]
     yes: bool,
 }
 
@@ -159,10 +159,10 @@ enum ParkedAction {
         #[arg(long, value_name = "PROJECTION.vN")]
         projection: Option<String>,
         /// Resolved (retried, skipped) ones too
-        #[arg(long)]
+        #[arg(long, overrides_with = "all")]
         all: bool,
         /// Print them as JSON, with everything recorded
-        #[arg(long)]
+        #[arg(long, overrides_with = "json")]
         json: bool,
     },
     /// Re-apply the parked events of <ID>'s stream in log order
@@ -414,13 +414,15 @@ pub fn write_completions(shell: Shell, out: &mut dyn Write) {
     clap_complete::generate(shell, &mut Cli::command(), "projector", out);
 }
 
-/// Writes the man page (roff) of the (sub)command at `path`.
-pub fn write_man_page(path: &[String], out: &mut dyn Write) -> Result<(), clap::Error> {
-    let command = man_page_of(path)?;
+/// Writes the man page (roff) of the (sub)command at `path` (which [`parse`]
+/// has checked: an unknown one is an `InvalidInput` error here).
+pub fn write_man_page(path: &[String], out: &mut dyn Write) -> std::io::Result<()> {
+    let command = man_page_of(path).map_err(|error| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string())
+    })?;
     clap_mangen::Man::new(command)
         .source(concat!("projector ", env!("CARGO_PKG_VERSION")))
-        .render(out)?;
-    Ok(())
+        .render(out)
 }
 
 #[cfg(test)]
@@ -737,6 +739,12 @@ mod tests {
             assert!(error.use_stderr(), "{line}: {error}");
             assert_eq!(error.exit_code(), 2, "{line}: {error}");
         }
+        // A switch may be repeated (as before clap), an option's value not.
+        assert_eq!(
+            parse_line("reset tasks --yes --to-offset 0 --yes").unwrap(),
+            parse_line("reset tasks --to-offset 0 --yes").unwrap()
+        );
+        assert!(parse_line("status --json --json").is_ok());
         let blank = parse(["parked", "skip", "3", "--by", " ", "--reason", "why"]).unwrap_err();
         assert_eq!(blank.exit_code(), 2, "{blank}");
     }
