@@ -1,57 +1,149 @@
-//! Command-line flags, kept dependency-free.
+//! Command-line flags, parsed with clap.
 
 use std::time::Duration;
 
-#[derive(Debug, Clone)]
+use clap::{Parser, ValueEnum};
+
+/// Benchmarks that drive the platform's services and print their figures.
+///
+/// Each scenario starts what it needs in-process on fresh topics (`commands`
+/// uses a running command API instead with --url); run `scripts/infra.sh up`
+/// and `eval "$(scripts/infra.sh env)"` first.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "bench")]
 pub struct Args {
-    pub scenario: String,
+    /// What to measure
+    #[arg(value_enum, default_value_t = Scenario::Commands)]
+    pub scenario: Scenario,
+    /// A running command API to drive (commands); default: one started in-process
+    #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// Concurrent clients (commands, query-gets)
+    #[arg(long, value_name = "N", default_value_t = 64)]
     pub clients: usize,
+    /// How long to measure (commands, query-gets, freshness)
+    #[arg(
+        long = "seconds",
+        value_name = "N",
+        default_value = "20",
+        value_parser = seconds
+    )]
     pub duration: Duration,
+    /// Tasks created before measuring (commands, query-gets)
+    #[arg(long, value_name = "N", default_value_t = 2000)]
     pub tasks: usize,
+    /// The Kafka brokers; default: KAFKA_BROKERS, else 127.0.0.1:9092
+    #[arg(long, value_name = "LIST", default_value_t = platform::env_or("KAFKA_BROKERS", "127.0.0.1:9092"))]
     pub brokers: String,
+    /// Partitions of the fresh topics
+    #[arg(long, value_name = "N", default_value_t = 6)]
     pub partitions: i32,
-    /// `--events`: the backlog of the catch-up scenario.
+    /// The backlog of the catch-up scenario, in events
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub events: usize,
-    /// `--rate`: commands per second of the freshness scenario.
+    /// Commands per second of the freshness scenario
+    #[arg(long, value_name = "N", default_value_t = 1_000)]
     pub rate: u64,
 }
 
-impl Args {
-    pub fn parse(mut raw: impl Iterator<Item = String>) -> anyhow::Result<Self> {
-        let mut args = Self {
-            scenario: "commands".into(),
-            url: None,
-            clients: 64,
-            duration: Duration::from_secs(20),
-            tasks: 2000,
-            brokers: platform::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
-            partitions: 6,
-            events: 1_000_000,
-            rate: 1_000,
-        };
-        let mut positional = Vec::new();
-        while let Some(flag) = raw.next() {
-            let mut value = || {
-                raw.next()
-                    .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))
-            };
-            match flag.as_str() {
-                "--url" => args.url = Some(value()?),
-                "--clients" => args.clients = value()?.parse()?,
-                "--seconds" => args.duration = Duration::from_secs(value()?.parse()?),
-                "--tasks" => args.tasks = value()?.parse()?,
-                "--brokers" => args.brokers = value()?,
-                "--partitions" => args.partitions = value()?.parse()?,
-                "--events" => args.events = value()?.parse()?,
-                "--rate" => args.rate = value()?.parse()?,
-                other if other.starts_with("--") => anyhow::bail!("unknown flag {other}"),
-                other => positional.push(other.to_owned()),
-            }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scenario {
+    /// Commands/s and latency of the command API, then raw transactional produces
+    Commands,
+    /// The projector catching up with a backlog of --events
+    CatchUp,
+    /// GET /v1/tasks/{id} of the query API
+    QueryGets,
+    /// From a command's acknowledgement to its effect being visible through the query API
+    Freshness,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_secs)
+        .map_err(|_| format!("a whole number of seconds is expected; got {text:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
+    use super::*;
+
+    fn parse(line: &str) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("bench").chain(line.split_whitespace()))
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults() {
+        let args = parse("").unwrap();
+        assert_eq!(args.scenario, Scenario::Commands);
+        assert_eq!(args.url, None);
+        assert_eq!(args.clients, 64);
+        assert_eq!(args.duration, Duration::from_secs(20));
+        assert_eq!(args.tasks, 2000);
+        assert_eq!(args.partitions, 6);
+        assert_eq!(args.events, 1_000_000);
+        assert_eq!(args.rate, 1_000);
+        assert_eq!(
+            args.brokers,
+            platform::env_or("KAFKA_BROKERS", "127.0.0.1:9092")
+        );
+    }
+
+    #[test]
+    fn the_documented_command_lines_parse() {
+        let args = parse("commands --clients 64 --seconds 20").unwrap();
+        assert_eq!(
+            (args.scenario, args.clients, args.duration),
+            (Scenario::Commands, 64, Duration::from_secs(20))
+        );
+        let args = parse("catch-up --events 1000000").unwrap();
+        assert_eq!((args.scenario, args.events), (Scenario::CatchUp, 1_000_000));
+        let args = parse("query-gets --seconds 10").unwrap();
+        assert_eq!(
+            (args.scenario, args.duration),
+            (Scenario::QueryGets, Duration::from_secs(10))
+        );
+        let args = parse("freshness --seconds 15 --rate 500").unwrap();
+        assert_eq!(
+            (args.scenario, args.duration, args.rate),
+            (Scenario::Freshness, Duration::from_secs(15), 500)
+        );
+        // Flags before the scenario, and --flag=value.
+        let args = parse(
+            "--url http://127.0.0.1:8081 --tasks=10 --brokers b:9092 --partitions 3 commands",
+        )
+        .unwrap();
+        assert_eq!(args.url.as_deref(), Some("http://127.0.0.1:8081"));
+        assert_eq!(
+            (args.tasks, args.brokers.as_str(), args.partitions),
+            (10, "b:9092", 3)
+        );
+    }
+
+    #[test]
+    fn help_and_mistakes() {
+        let help = parse("--help").unwrap_err();
+        assert_eq!(help.kind(), ErrorKind::DisplayHelp);
+        assert_eq!(help.exit_code(), 0);
+        assert!(help.to_string().contains("catch-up"), "{help}");
+        for line in [
+            "--fast",
+            "commands --clients",
+            "commands --clients many",
+            "commands --seconds 1.5",
+            "frobnicate",
+            "commands freshness",
+        ] {
+            let error = parse(line).expect_err(line);
+            assert_eq!(error.exit_code(), 2, "{line}: {error}");
         }
-        if let Some(scenario) = positional.into_iter().next() {
-            args.scenario = scenario;
-        }
-        Ok(args)
     }
 }

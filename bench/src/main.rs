@@ -1,4 +1,5 @@
 //! `cargo run --release -p bench -- commands [--clients 64] [--seconds 20] [--tasks 2000] [--url URL]`
+//! (`-- --help` for every scenario and flag).
 //!
 //! Drives the command API with concurrent clients and prints commands/s and
 //! latency percentiles, then measures in the same run the raw rate of
@@ -13,16 +14,16 @@ mod latency;
 mod raw_produce;
 mod read_side;
 
+use args::Scenario;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = args::Args::parse(std::env::args().skip(1))?;
-    match args.scenario.as_str() {
-        "commands" => commands::run(&args).await,
-        "catch-up" => catch_up::run(&args).await,
-        "query-gets" => read_side::query_gets(&args).await,
-        "freshness" => read_side::freshness(&args).await,
-        other => anyhow::bail!(
-            "unknown scenario {other:?}; try `commands`, `catch-up`, `query-gets` or `freshness`"
-        ),
+    // A usage error exits 2 with clap's message; --help exits 0.
+    let args = <args::Args as clap::Parser>::parse();
+    match args.scenario {
+        Scenario::Commands => commands::run(&args).await,
+        Scenario::CatchUp => catch_up::run(&args).await,
+        Scenario::QueryGets => read_side::query_gets(&args).await,
+        Scenario::Freshness => read_side::freshness(&args).await,
     }
 }

@@ -7,6 +7,8 @@ mod args;
 mod print;
 mod rebuild;
 
+use std::io::Write;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +17,7 @@ use rdkafka::admin::{AdminClient, AdminOptions};
 use rdkafka::client::DefaultClientContext;
 use sqlx::PgPool;
 
-pub use args::{Command, HELP, ProjectionArg, UsageError, parse};
+pub use args::{Cli, Command, ProjectionArg, parse, write_completions, write_man_page};
 
 use crate::application::{StartError, serve_from_env};
 use crate::config::Config;
@@ -28,8 +30,11 @@ use crate::versions::{self, TopicPartitions, VersionError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    #[error(transparent)]
-    Usage(#[from] UsageError),
+    /// clap's message, usage line included.
+    #[error("{0}")]
+    Usage(#[from] clap::Error),
+    #[error("cannot write: {0}")]
+    Output(#[from] std::io::Error),
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("database error: {0}")]
@@ -70,14 +75,47 @@ impl CliError {
     }
 }
 
+/// The whole of a `projector` binary's `main`: runs the command line
+/// (without the program name), prints what failed on stderr and returns the
+/// exit status (0 done, 1 failed, 2 usage error or refused).
+pub async fn main(args: Vec<String>) -> ExitCode {
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            match &error {
+                // clap's own form ("error: ...", the usage, the hint), coloured on a terminal.
+                CliError::Usage(usage) => {
+                    let _ = usage.print();
+                }
+                error => eprintln!("projector: {error}"),
+            }
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
 /// Runs the command line (without the program name).
 pub async fn run(args: Vec<String>) -> Result<(), CliError> {
-    let command = parse(&args)?;
+    let command = match parse(&args) {
+        Ok(command) => command,
+        // --help, help and --version: printed on stdout, exit status 0.
+        Err(shown) if !shown.use_stderr() => {
+            shown.print()?;
+            return Ok(());
+        }
+        Err(usage) => return Err(usage.into()),
+    };
     match command {
         Command::Serve => Ok(serve_from_env().await?),
-        Command::Help => {
-            println!("{HELP}");
-            Ok(())
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            write_completions(shell, &mut out);
+            Ok(out.flush()?)
+        }
+        Command::Man { command } => {
+            let mut out = std::io::stdout().lock();
+            write_man_page(&command, &mut out)?;
+            Ok(out.flush()?)
         }
         command => {
             let context = Context::from_env().await?;
@@ -116,7 +154,9 @@ impl Context {
 
     async fn execute(&self, command: Command) -> Result<(), CliError> {
         match command {
-            Command::Serve | Command::Help => unreachable!("handled by run"),
+            Command::Serve | Command::Completions { .. } | Command::Man { .. } => {
+                unreachable!("handled by run")
+            }
             Command::Status { json, sample } => self.status(json, sample).await,
             Command::Rebuild { projection, wait } => self.rebuild(&projection, wait).await,
             Command::Rollback { projection } => self.rollback(&projection).await,
