@@ -13,10 +13,11 @@ use sqlx::PgPool;
 use tests::TestEnv;
 use tests::command_api::{Client, InProcess as CommandApi};
 use tests::kafka::read_all;
-use tests::read_side::cli::projector_cli;
+use tests::read_side::cli::{projector_cli, projector_command};
 use tests::read_side::database::TestDatabase;
 use tests::read_side::eventually;
 use tests::read_side::services::ProjectorProcess;
+use tokio::io::{AsyncBufReadExt, BufReader};
 use uuid::Uuid;
 
 const PROJECTOR: &str = env!("CARGO_BIN_EXE_test-projector");
@@ -255,6 +256,34 @@ async fn a_task_moved_into_an_archived_project_is_moved_back_out() {
     )
     .await;
     assert!(status.stdout.contains("process manager"), "{status:?}");
+
+    // --watch keeps drawing the status, sample after sample.
+    let mut watch = projector_command(
+        &env,
+        &database,
+        PROJECTOR,
+        &["status", "--watch", "--sample-ms", "100"],
+    )
+    .stdout(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut lines = BufReader::new(watch.stdout.take().unwrap()).lines();
+    let mut frames = 0;
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while frames < 3 {
+            let line = lines
+                .next_line()
+                .await
+                .unwrap()
+                .expect("status --watch goes on");
+            if line.contains("PROJECTION") {
+                frames += 1;
+            }
+        }
+    })
+    .await
+    .expect("three frames of status --watch");
+    watch.kill().await.unwrap();
 }
 
 /// With tokens from an identity provider, the process manager cannot sign

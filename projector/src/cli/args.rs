@@ -36,10 +36,12 @@ enum Sub {
     Serve,
     /// Every version of every projection: state, lag, events/s, time to catch up
     ///
-    /// Every version of every projection: state (live, building, standby, stopped,
-    /// parked), role, whether it serves, consumers, parked events, lag, events/s and
-    /// time to catch up; per partition the checkpoint, high watermark and lag. The
-    /// rates are sampled over --sample-ms.
+    /// Every version of every projection and process manager: kind, state (live,
+    /// building, standby, stopped, parked), role, whether it serves, consumers,
+    /// parked events, pending commands, lag, events/s and time to catch up; per
+    /// topic and partition the checkpoint, high watermark and lag. The rates are
+    /// sampled over --sample-ms. With --watch, redrawn every sample until
+    /// interrupted.
     Status {
         /// Print the status as JSON
         #[arg(long, overrides_with = "json")]
@@ -47,6 +49,9 @@ enum Sub {
         /// How long to sample the rates over, in milliseconds
         #[arg(long = "sample-ms", value_name = "N", default_value_t = 1000)]
         sample_ms: u64,
+        /// Keep showing the status, one sample after another, until Ctrl-C
+        #[arg(long, overrides_with = "watch")]
+        watch: bool,
     },
     /// Build the next version beside the live one, from the start of the log
     ///
@@ -205,6 +210,7 @@ pub enum Command {
     Status {
         json: bool,
         sample: Duration,
+        watch: bool,
     },
     Rebuild {
         projection: ProjectionArg,
@@ -336,9 +342,14 @@ where
     let cli = Cli::try_parse_from(program.chain(args.into_iter().map(Into::into)))?;
     Ok(match cli.command.unwrap_or(Sub::Serve) {
         Sub::Serve => Command::Serve,
-        Sub::Status { json, sample_ms } => Command::Status {
+        Sub::Status {
             json,
-            sample: Duration::from_millis(sample_ms),
+            sample_ms,
+            watch,
+        } => Command::Status {
+            json,
+            sample: Duration::from_millis(sample_ms.max(1)),
+            watch,
         },
         Sub::Rebuild {
             projection,
@@ -457,21 +468,32 @@ mod tests {
             parse_line("status").unwrap(),
             Command::Status {
                 json: false,
-                sample: Duration::from_secs(1)
+                sample: Duration::from_secs(1),
+                watch: false,
             }
         );
         assert_eq!(
             parse_line("status --json --sample-ms 200").unwrap(),
             Command::Status {
                 json: true,
-                sample: Duration::from_millis(200)
+                sample: Duration::from_millis(200),
+                watch: false,
             }
         );
         assert_eq!(
             parse_line("status --sample-ms=50").unwrap(),
             Command::Status {
                 json: false,
-                sample: Duration::from_millis(50)
+                sample: Duration::from_millis(50),
+                watch: false,
+            }
+        );
+        assert_eq!(
+            parse_line("status --watch").unwrap(),
+            Command::Status {
+                json: false,
+                sample: Duration::from_secs(1),
+                watch: true,
             }
         );
     }

@@ -157,7 +157,11 @@ impl Context {
             Command::Serve | Command::Completions { .. } | Command::Man { .. } => {
                 unreachable!("handled by run")
             }
-            Command::Status { json, sample } => self.status(json, sample).await,
+            Command::Status {
+                json,
+                sample,
+                watch,
+            } => self.status(json, sample, watch).await,
             Command::Rebuild { projection, wait } => self.rebuild(&projection, wait).await,
             Command::Rollback { projection } => self.rollback(&projection).await,
             Command::Drop { projection, force } => self.drop_version(&projection, force).await,
@@ -177,20 +181,32 @@ impl Context {
         }
     }
 
-    async fn status(&self, json: bool, sample: Duration) -> Result<(), CliError> {
-        // Two snapshots `sample` apart give the rates.
+    async fn status(&self, json: bool, sample: Duration, watch: bool) -> Result<(), CliError> {
+        // Two snapshots `sample` apart give the rates; watching, each
+        // snapshot is the next one's previous.
         self.source.collect().await?;
-        tokio::time::sleep(sample).await;
-        let snapshot = self.source.collect().await?;
-        if json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&snapshot).unwrap_or_default()
-            );
-        } else {
-            print!("{}", print::status(&snapshot));
+        loop {
+            tokio::time::sleep(sample).await;
+            let snapshot = self.source.collect().await?;
+            if json {
+                // One JSON document per line, so a watch can be piped to jq.
+                let text = if watch {
+                    serde_json::to_string(&snapshot)
+                } else {
+                    serde_json::to_string_pretty(&snapshot)
+                };
+                println!("{}", text.unwrap_or_default());
+            } else {
+                if watch {
+                    // Clear the terminal and draw from its top.
+                    println!("\x1b[2J\x1b[H{}", snapshot.taken_at.to_rfc3339());
+                }
+                print!("{}", print::status(&snapshot));
+            }
+            if !watch {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     async fn rebuild(&self, projection: &ProjectionArg, wait: bool) -> Result<(), CliError> {

@@ -25,14 +25,13 @@ impl CliOutput {
     }
 }
 
-/// Runs `projector <args>` to its end, at most `timeout`.
-pub async fn projector_cli(
+/// `projector <args>` against the test's Kafka and database, killed when dropped.
+pub fn projector_command(
     env: &TestEnv,
     database: &TestDatabase,
     executable: &str,
     args: &[&str],
-    timeout: Duration,
-) -> CliOutput {
+) -> tokio::process::Command {
     let mut command = tokio::process::Command::from(Command::new(executable));
     command
         .args(args)
@@ -43,6 +42,18 @@ pub async fn projector_cli(
         .env("PROJECTOR_GROUP_PREFIX", group_prefix(env))
         .env("RUST_LOG", "error")
         .kill_on_drop(true);
+    command
+}
+
+/// Runs `projector <args>` to its end, at most `timeout`.
+pub async fn projector_cli(
+    env: &TestEnv,
+    database: &TestDatabase,
+    executable: &str,
+    args: &[&str],
+    timeout: Duration,
+) -> CliOutput {
+    let mut command = projector_command(env, database, executable, args);
     let output = tokio::time::timeout(timeout, command.output())
         .await
         .unwrap_or_else(|_| panic!("projector {args:?} did not finish within {timeout:?}"))
