@@ -10,7 +10,7 @@ cd "$ROOT"
 
 LOG_DIR=$ROOT/.local/logs
 PID_DIR=$ROOT/.local/run
-BIN_DIR=$ROOT/target/debug
+BIN_DIR=${CARGO_TARGET_DIR:-$ROOT/target}/debug
 READY_TIMEOUT=120
 # name:port of each service's HTTP endpoint (/readyz, /healthz, /metrics).
 SERVICES=(command-api:8081 projector:8083 query-api:8082)
