@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 PID_DIR=$ROOT/.local/run
-BIN_DIR=$ROOT/target/debug
+BIN_DIR=${CARGO_TARGET_DIR:-$ROOT/target}/debug
 SERVICES=(query-api projector command-api)
 
 log() { printf '[down] %s\n' "$*" >&2; }
