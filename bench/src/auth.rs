@@ -11,14 +11,15 @@ pub fn settings() -> platform::auth::AuthSettings {
     platform::auth::AuthSettings::hs256(SECRET)
 }
 
-/// Default headers with a token of tenant `default` allowed to do everything.
-pub fn headers() -> HeaderMap {
+/// `Bearer <token>` of `tenant`, allowed to do everything, valid for a day.
+/// The tenant of a request is its token's: a header cannot name another.
+pub fn bearer(tenant: &str) -> String {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
     let claims = serde_json::json!({
         "sub": "bench",
-        "tenant_id": "default",
+        "tenant_id": tenant,
         "scope": "commands:write queries:read ops:admin",
         "exp": now + 24 * 3600,
     });
@@ -28,10 +29,15 @@ pub fn headers() -> HeaderMap {
         &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
     )
     .expect("signing the bench token");
+    format!("Bearer {token}")
+}
+
+/// Default headers with a token of tenant `default` allowed to do everything.
+pub fn headers() -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(
         AUTHORIZATION,
-        HeaderValue::from_str(&format!("Bearer {token}")).expect("a token is a header value"),
+        HeaderValue::from_str(&bearer("default")).expect("a token is a header value"),
     );
     headers
 }

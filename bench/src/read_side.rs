@@ -109,11 +109,16 @@ pub async fn query_gets(args: &Args) -> anyhow::Result<()> {
         .build()?;
     // The last task created is visible once the projection has caught up (tenant of task i is i % 8).
     let last = ids.last().copied().unwrap();
-    let tenant = format!("tenant-{}", (ids.len() - 1) % 8);
+    // Task i belongs to tenant i % 8, and only that tenant's token reads it.
+    let tokens: Arc<Vec<String>> = Arc::new(
+        (0..8)
+            .map(|tenant| crate::auth::bearer(&format!("tenant-{tenant}")))
+            .collect(),
+    );
     loop {
         let response = client
             .get(format!("{}/v1/tasks/{last}", read_side.query_url))
-            .header("X-Tenant-Id", &tenant)
+            .header(reqwest::header::AUTHORIZATION, &tokens[(ids.len() - 1) % 8])
             .send()
             .await?;
         if response.status().is_success() {
@@ -132,6 +137,7 @@ pub async fn query_gets(args: &Args) -> anyhow::Result<()> {
     let workers: Vec<_> = (0..args.clients)
         .map(|worker| {
             let (client, ids, url) = (client.clone(), ids.clone(), read_side.query_url.clone());
+            let tokens = tokens.clone();
             tokio::spawn(async move {
                 let mut latencies = Latencies::default();
                 let mut errors = 0u64;
@@ -144,7 +150,7 @@ pub async fn query_gets(args: &Args) -> anyhow::Result<()> {
                     let sent = Instant::now();
                     let response = client
                         .get(format!("{url}/v1/tasks/{}", ids[i]))
-                        .header("X-Tenant-Id", format!("tenant-{}", i % 8))
+                        .header(reqwest::header::AUTHORIZATION, &tokens[i % 8])
                         .send()
                         .await;
                     match response {
