@@ -1,0 +1,35 @@
+import { HISTORY_WINDOW_MS, type LagSample } from './useLagHistory';
+
+const WIDTH = 160;
+const HEIGHT = 36;
+
+/** The lag of one version over the last minutes, as a small line chart. */
+export function LagChart({ name, samples }: { name: string; samples: LagSample[] }) {
+  const last = samples[samples.length - 1];
+  if (!last) return <span className="hint">no samples yet</span>;
+  const peak = Math.max(1, ...samples.map((sample) => sample.lag));
+  const start = last.at - HISTORY_WINDOW_MS;
+  const x = (at: number) => ((at - start) / HISTORY_WINDOW_MS) * WIDTH;
+  const y = (lag: number) => HEIGHT - 2 - (lag / peak) * (HEIGHT - 4);
+  const points = samples.map((sample) => `${x(sample.at).toFixed(1)},${y(sample.lag).toFixed(1)}`);
+  const minutes = Math.max(1, Math.round((last.at - (samples[0]?.at ?? last.at)) / 60_000));
+  const summary = `Lag of ${name} over the last ${minutes} min: now ${last.lag.toLocaleString('en')}, peak ${peak.toLocaleString('en')}`;
+  return (
+    <svg
+      className="lag-chart"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      width={WIDTH}
+      height={HEIGHT}
+      role="img"
+      aria-label={summary}
+    >
+      <title>{summary}</title>
+      <line x1="0" x2={WIDTH} y1={HEIGHT - 2} y2={HEIGHT - 2} className="axis" />
+      {samples.length === 1 ? (
+        <circle cx={x(last.at)} cy={y(last.lag)} r="2" className="line-point" />
+      ) : (
+        <polyline points={points.join(' ')} className="line" />
+      )}
+    </svg>
+  );
+}

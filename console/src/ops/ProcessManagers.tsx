@@ -1,0 +1,52 @@
+import type { VersionStatus } from '../api/ops';
+import { formatCount, formatEta, formatRate } from './format';
+import { LagChart } from './LagChart';
+import { StateBadge } from './StateBadge';
+import type { LagHistory } from './useLagHistory';
+
+/** The process managers: how far behind the log they are, and what they still have to send. */
+export function ProcessManagers({ versions, history }: { versions: VersionStatus[]; history: LagHistory }) {
+  return (
+    <section className="panel" aria-labelledby="process-managers-title">
+      <h2 id="process-managers-title">Process managers</h2>
+      {versions.length === 0 ? (
+        <p className="empty">No process manager runs.</p>
+      ) : (
+        <div className="table-scroll" role="region" aria-label="Process managers">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Process manager</th>
+                <th scope="col">State</th>
+                <th scope="col">Lag</th>
+                <th scope="col">Lag, last minutes</th>
+                <th scope="col">Events/s</th>
+                <th scope="col">Catch-up</th>
+                <th scope="col">Pending commands</th>
+                <th scope="col">Parked</th>
+              </tr>
+            </thead>
+            <tbody>
+              {versions.map((version) => (
+                <tr key={version.projection}>
+                  <th scope="row">{version.projection}</th>
+                  <td>
+                    <StateBadge state={version.state} />
+                  </td>
+                  <td>{formatCount(version.lag)}</td>
+                  <td>
+                    <LagChart name={version.projection} samples={history[version.projection] ?? []} />
+                  </td>
+                  <td>{formatRate(version.events_per_second)}</td>
+                  <td>{formatEta(version.catch_up_seconds, version.lag)}</td>
+                  <td>{formatCount(version.pending_commands)}</td>
+                  <td>{formatCount(version.parked_events)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
