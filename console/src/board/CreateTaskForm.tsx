@@ -21,7 +21,7 @@ export function CreateTaskForm({ writer, projectId }: { writer: TaskWriter; proj
   };
 
   return (
-    <form className="create" onSubmit={onSubmit} aria-label="New task">
+    <form className="create" onSubmit={onSubmit} aria-label="Create a task">
       <div className="field grow">
         <label htmlFor="new-title">New task</label>
         <input

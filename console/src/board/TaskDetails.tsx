@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { PRIORITIES, type Priority, type Task, type TaskCommand } from '../api/tasks';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { TaskHistory } from './TaskHistory';
@@ -16,6 +16,10 @@ export function TaskDetails({
   onClose: () => void;
 }) {
   const [confirmArchive, setConfirmArchive] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opening moves focus here: keyboard users land in the panel, and on a
+  // narrow screen, where it sits below the board, it scrolls into view.
+  useEffect(() => heading.current?.focus(), []);
   const archived = task.status === 'archived';
 
   const send = (command: TaskCommand, label: string) =>
@@ -26,7 +30,9 @@ export function TaskDetails({
   return (
     <aside className="details panel" aria-labelledby="details-title">
       <div className="details-head">
-        <h2 id="details-title">{task.title}</h2>
+        <h2 id="details-title" ref={heading} tabIndex={-1}>
+          {task.title}
+        </h2>
         <button type="button" className="secondary" onClick={onClose} aria-label="Close details">
           Close
         </button>

@@ -6,7 +6,10 @@ export function TaskHistory({ taskId, version }: { taskId: string; version: numb
   const history = useHistory(taskId);
   const items = history.data?.body.items ?? [];
   // The history may be a read behind the board; it catches up on the next read.
-  const behind = items.length > 0 && (items[items.length - 1]?.version ?? 0) < version;
+  const latest = items[items.length - 1]?.version ?? 0;
+  const behind = items.length > 0 && latest < version;
+  // Or ahead of the board: someone changed the task since the board was read.
+  const ahead = latest > version;
 
   return (
     <section className="history" aria-labelledby="history-title">
@@ -20,6 +23,12 @@ export function TaskHistory({ taskId, version }: { taskId: string; version: numb
         <button type="button" className="link" onClick={() => void history.refetch()}>
           Load the latest events
         </button>
+      )}
+      {ahead && (
+        <p className="hint" role="status">
+          The history has version {latest}, newer than the board's {version}: the task changed since the
+          board was loaded. Refresh the board before changing it.
+        </p>
       )}
       {history.isSuccess && items.length === 0 && <p className="empty">No events yet.</p>}
       {items.length > 0 && (
