@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs helm (which the chart tests, tests/tests/helm_chart.rs, run to lint
+# and render deploy/helm/cqrs-platform) at a pinned version into the tools
+# cache, once, by building it with `go install` from the Go module proxy;
+# later runs reuse it. Prints the path of the helm binary:
+#
+#   HELM=$(scripts/helm.sh)
+#
+# Overrides: CQRS_TOOLS_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-platform/tools),
+# the same tools cache as scripts/infra.sh (the schema registry) uses.
+set -euo pipefail
+
+usage() {
+  sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+case ${1:-} in
+  -h | --help)
+    usage
+    exit 0
+    ;;
+  "") ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac
+
+HELM_MODULE=helm.sh/helm/v3
+HELM_VERSION=v3.22.0
+# Outside the checkout, like the schema registry, so fresh clones on a warm
+# machine (CI) reuse the build.
+TOOLS_DIR=${CQRS_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-platform/tools}
+HELM_BIN=$TOOLS_DIR/bin/helm
+# The binary is reused only if it was built from this exact module version.
+HELM_STAMP=$TOOLS_DIR/.helm.installed
+HELM_LOG=$TOOLS_DIR/helm-install.log
+
+log() { printf '[helm] %s\n' "$*" >&2; }
+die() {
+  printf '[helm] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+as_root() {
+  if ((EUID == 0)); then "$@"; else sudo "$@"; fi
+}
+
+stamp="$HELM_MODULE $HELM_VERSION"
+if [[ -x $HELM_BIN && -r $HELM_STAMP && $(<"$HELM_STAMP") == "$stamp" ]]; then
+  printf '%s\n' "$HELM_BIN"
+  exit 0
+fi
+
+if ! command -v go >/dev/null; then
+  log "installing golang-go (go is needed to build helm)"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq >/dev/null || die "apt-get update failed"
+  as_root apt-get install -y -qq --no-install-recommends golang-go >/dev/null ||
+    die "apt-get install golang-go failed"
+fi
+
+log "building $HELM_MODULE/cmd/helm@$HELM_VERSION with go install (first run only, a few minutes)"
+mkdir -p "$TOOLS_DIR/bin"
+rm -f "$HELM_STAMP"
+# GOBIN puts the binary straight into the tools cache. `pkg@version` builds
+# from the module's own go.mod and go.sum, whatever directory we are in.
+GOBIN=$TOOLS_DIR/bin go install "$HELM_MODULE/cmd/helm@$HELM_VERSION" \
+  >"$HELM_LOG" 2>&1 || {
+  tail -n 20 "$HELM_LOG" >&2
+  die "go install $HELM_MODULE/cmd/helm@$HELM_VERSION failed; see $HELM_LOG"
+}
+[[ -x $HELM_BIN ]] || die "go install finished but $HELM_BIN is missing"
+installed=$("$HELM_BIN" version --short 2>/dev/null) || die "$HELM_BIN does not run"
+log "installed helm $installed at $HELM_BIN"
+printf '%s\n' "$stamp" >"$HELM_STAMP"
+printf '%s\n' "$HELM_BIN"
