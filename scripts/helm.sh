@@ -28,6 +28,17 @@ esac
 
 HELM_MODULE=helm.sh/helm/v3
 HELM_VERSION=v3.22.0
+# What helm's own release build stamps in with -X (its Makefile): the version
+# `helm version` reports, and the Kubernetes version of the client-go it
+# depends on (v0.37 -> 1.37), which lint and template assume without
+# --kube-version. A plain `go install` would leave v3.22 and 1.20.
+HELM_K8S_MAJOR=1
+HELM_K8S_MINOR=37
+HELM_LDFLAGS="-w -s -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+for pkg in pkg/lint/rules pkg/chartutil; do
+  HELM_LDFLAGS+=" -X helm.sh/helm/v3/$pkg.k8sVersionMajor=$HELM_K8S_MAJOR"
+  HELM_LDFLAGS+=" -X helm.sh/helm/v3/$pkg.k8sVersionMinor=$HELM_K8S_MINOR"
+done
 # Outside the checkout, like the schema registry, so fresh clones on a warm
 # machine (CI) reuse the build.
 TOOLS_DIR=${CQRS_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-platform/tools}
@@ -46,7 +57,7 @@ as_root() {
   if ((EUID == 0)); then "$@"; else sudo "$@"; fi
 }
 
-stamp="$HELM_MODULE $HELM_VERSION"
+stamp="$HELM_MODULE $HELM_VERSION ldflags $HELM_LDFLAGS"
 if [[ -x $HELM_BIN && -r $HELM_STAMP && $(<"$HELM_STAMP") == "$stamp" ]]; then
   printf '%s\n' "$HELM_BIN"
   exit 0
@@ -65,7 +76,7 @@ mkdir -p "$TOOLS_DIR/bin"
 rm -f "$HELM_STAMP"
 # GOBIN puts the binary straight into the tools cache. `pkg@version` builds
 # from the module's own go.mod and go.sum, whatever directory we are in.
-GOBIN=$TOOLS_DIR/bin go install "$HELM_MODULE/cmd/helm@$HELM_VERSION" \
+GOBIN=$TOOLS_DIR/bin go install -ldflags "$HELM_LDFLAGS" "$HELM_MODULE/cmd/helm@$HELM_VERSION" \
   >"$HELM_LOG" 2>&1 || {
   tail -n 20 "$HELM_LOG" >&2
   die "go install $HELM_MODULE/cmd/helm@$HELM_VERSION failed; see $HELM_LOG"
