@@ -53,23 +53,17 @@ die() {
   exit 1
 }
 
-as_root() {
-  if ((EUID == 0)); then "$@"; else sudo "$@"; fi
-}
-
 stamp="$HELM_MODULE $HELM_VERSION ldflags $HELM_LDFLAGS"
 if [[ -x $HELM_BIN && -r $HELM_STAMP && $(<"$HELM_STAMP") == "$stamp" ]]; then
   printf '%s\n' "$HELM_BIN"
   exit 0
 fi
 
-if ! command -v go >/dev/null; then
-  log "installing golang-go (go is needed to build helm)"
-  export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update -qq >/dev/null || die "apt-get update failed"
-  as_root apt-get install -y -qq --no-install-recommends golang-go >/dev/null ||
-    die "apt-get install golang-go failed"
-fi
+# Where the Go SDK usually lives when it is not on PATH.
+[[ -x /usr/local/go/bin/go ]] && PATH=$PATH:/usr/local/go/bin
+# Not Debian's golang-go: helm's go.mod needs a newer Go than it packages.
+command -v go >/dev/null ||
+  die "go is needed to build helm $HELM_VERSION (Go 1.26 or newer, as its go.mod says)"
 
 log "building $HELM_MODULE/cmd/helm@$HELM_VERSION with go install (first run only, a few minutes)"
 mkdir -p "$TOOLS_DIR/bin"
