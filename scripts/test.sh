@@ -15,4 +15,8 @@ eval "$(scripts/infra.sh env)"
 # The contract tests (tests/tests/schemathesis.rs) run this fuzzer.
 SCHEMATHESIS=$(scripts/schemathesis.sh)
 export SCHEMATHESIS
+# The chart and compose checks (tests/tests/helm_chart.rs, compose_schema.rs) run these.
+HELM=$(scripts/helm.sh)
+CHECK_JSONSCHEMA=$(scripts/check-jsonschema.sh)
+export HELM CHECK_JSONSCHEMA
 exec cargo test --workspace "$@"

@@ -11,10 +11,12 @@ use platform::config::ConfigError;
 
 use crate::config::Config;
 use crate::http::{self, Projections};
+use crate::operations::Operations;
 use crate::process::{Credentials, Dispatcher};
 use crate::projection::Kind;
 use crate::projection::Projection;
 use crate::registry::{Registry, UnknownProjection};
+use crate::status::{KafkaProbe, StatusSource};
 use crate::supervisor::{Supervisor, SupervisorError};
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +43,8 @@ pub enum StartError {
     UnknownProjection(#[from] UnknownProjection),
     #[error("no projection is registered")]
     NothingRegistered,
+    #[error("cannot create a Kafka client: {0}")]
+    Kafka(#[from] rdkafka::error::KafkaError),
 }
 
 pub struct Application {
@@ -120,10 +124,23 @@ impl Application {
         } else {
             None
         };
+        let operations = Arc::new(Operations::new(
+            pool.clone(),
+            StatusSource::new(
+                pool.clone(),
+                Arc::new(KafkaProbe::new(&config.kafka.brokers)?),
+                &config.kafka.topic_prefix,
+                &config.group_prefix,
+                registry.clone(),
+            ),
+            registry.clone(),
+            &config.kafka.brokers,
+        ));
         let supervisor = Supervisor::start(config, registry, port, pool.clone()).await?;
         let projections = Projections {
             shared: supervisor.shared(),
             pool,
+            operations,
         };
         let options = platform::http::ServerOptions {
             workers: Some(1),

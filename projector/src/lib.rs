@@ -12,6 +12,7 @@ pub mod config;
 pub mod engine;
 pub mod history;
 pub mod http;
+pub mod operations;
 pub mod parked;
 pub mod process;
 pub mod project_archival;

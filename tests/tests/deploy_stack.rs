@@ -16,6 +16,10 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+mod service_code;
+
+use service_code::{OUR_SERVICES, Reading, default_port, read, reading, root, sources};
+
 const COMPOSE_FILE: &str = "docker-compose.kafka.yml";
 const PROMETHEUS_CONFIG: &str = "deploy/prometheus/prometheus.yml";
 const GRAFANA_DATASOURCES: &str = "deploy/grafana/provisioning/datasources/prometheus.yml";
@@ -34,33 +38,6 @@ const STACK: [&str; 8] = [
     "grafana",
 ];
 
-/// Our services: compose service = cargo package = binary = Dockerfile target.
-struct OurService {
-    name: &'static str,
-    /// The crate whose sources (with `platform/`) must read its variables.
-    crate_dir: &'static str,
-    /// The variable holding its listen address.
-    addr_var: &'static str,
-}
-
-const OUR_SERVICES: [OurService; 3] = [
-    OurService {
-        name: "command-api",
-        crate_dir: "command-api",
-        addr_var: "COMMAND_API_ADDR",
-    },
-    OurService {
-        name: "projector",
-        crate_dir: "projector",
-        addr_var: "PROJECTOR_ADDR",
-    },
-    OurService {
-        name: "query-api",
-        crate_dir: "query-api",
-        addr_var: "QUERY_API_ADDR",
-    },
-];
-
 /// Environment variables the stack already gives a service whose code does
 /// not read them yet, with the work that adds them. When one lands, the test
 /// says so: drop it from this list.
@@ -68,14 +45,6 @@ const PENDING_ENV: &[(&str, &str, &str)] = &[];
 
 /// Metrics the dashboard and alerts already use but the code does not emit yet.
 const PENDING_METRICS: &[(&str, &str)] = &[];
-
-/// Variables read by a library rather than by name in our code: the file and
-/// the call through which the library reads it.
-const LIBRARY_ENV: &[(&str, &str, &str)] = &[(
-    "RUST_LOG",
-    "platform/src/telemetry.rs",
-    "EnvFilter::try_from_default_env",
-)];
 
 /// Series Prometheus makes itself.
 const PROMETHEUS_SERIES: &[&str] = &["up"];
@@ -301,29 +270,20 @@ fn service_environment_is_read_by_the_code() {
     let mut errors = Vec::new();
     let mut notes = Vec::new();
     for ours in &OUR_SERVICES {
-        let source = format!("{}\n{}", sources()[ours.crate_dir], sources()["platform"]);
         for variable in environment(&services()[ours.name]).keys() {
-            let read_by_code = source.contains(&format!("\"{variable}\""));
-            let library = LIBRARY_ENV
-                .iter()
-                .find(|(name, _, _)| name == variable)
-                .map(|(_, file, call)| read(file).contains(call));
             let pending = PENDING_ENV
                 .iter()
                 .find(|(service, name, _)| *service == ours.name && name == variable);
-            match (read_by_code, library, pending) {
-                (true, _, Some((_, _, work))) => notes.push(format!(
+            match (reading(ours, variable), pending) {
+                (Reading::Code, Some((_, _, work))) => notes.push(format!(
                     "{variable} is now read by {} ({work}): remove it from PENDING_ENV",
                     ours.name
                 )),
-                (true, _, None) | (false, Some(true), _) | (false, None, Some(_)) => {}
-                (false, Some(false), _) => errors.push(format!(
-                    "{}: {variable} is no longer read through the library call this test expects",
-                    ours.name
-                )),
-                (false, None, None) => errors.push(format!(
-                    "{}: {variable} is set in compose but read nowhere in {}/ or platform/",
-                    ours.name, ours.crate_dir
+                (Reading::Code | Reading::Library, _) | (Reading::Nowhere, Some(_)) => {}
+                (other, _) => errors.push(format!(
+                    "{}: {variable} is set in compose but {}",
+                    ours.name,
+                    other.explain(ours)
                 )),
             }
         }
@@ -1354,18 +1314,6 @@ fn workspace_members() -> Vec<String> {
 // ---------------------------------------------------------------------------
 // The repository
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is in the workspace")
-        .to_path_buf()
-}
-
-fn read(relative: &str) -> String {
-    std::fs::read_to_string(root().join(relative))
-        .unwrap_or_else(|error| panic!("reading {relative}: {error}"))
-}
-
 fn yaml(relative: &str) -> Value {
     serde_yaml_ng::from_str(&read(relative)).unwrap_or_else(|error| panic!("{relative}: {error}"))
 }
@@ -1401,62 +1349,6 @@ fn panels(dashboard: &Value) -> Vec<&Value> {
 
 fn is_row(panel: &Value) -> bool {
     panel.get("type").and_then(Value::as_str) == Some("row")
-}
-
-/// The Rust sources of each service crate and of `platform/`, concatenated.
-fn sources() -> &'static BTreeMap<&'static str, String> {
-    static SOURCES: OnceLock<BTreeMap<&'static str, String>> = OnceLock::new();
-    SOURCES.get_or_init(|| {
-        let mut sources = BTreeMap::new();
-        for dir in OUR_SERVICES
-            .iter()
-            .map(|ours| ours.crate_dir)
-            .chain(["platform"])
-        {
-            let mut text = String::new();
-            collect_rust(&root().join(dir), &mut text);
-            assert!(!text.is_empty(), "no Rust sources under {dir}/");
-            sources.insert(dir, text);
-        }
-        sources
-    })
-}
-
-fn collect_rust(dir: &Path, text: &mut String) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            if path.file_name().is_some_and(|name| name != "target") {
-                collect_rust(&path, text);
-            }
-        } else if path.extension().is_some_and(|extension| extension == "rs") {
-            text.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
-            text.push('\n');
-        }
-    }
-}
-
-/// The default port of a service's listen address in its config code:
-/// `env_parse("COMMAND_API_ADDR", "127.0.0.1:8081")`.
-fn default_port(ours: &OurService) -> u16 {
-    let source = &sources()[ours.crate_dir];
-    let needle = format!("\"{}\", \"", ours.addr_var);
-    let start = source.find(&needle).unwrap_or_else(|| {
-        panic!(
-            "{}/ reads no {} with a default",
-            ours.crate_dir, ours.addr_var
-        )
-    }) + needle.len();
-    let default = &source[start..start + source[start..].find('"').unwrap()];
-    default
-        .parse::<std::net::SocketAddr>()
-        .unwrap_or_else(|error| panic!("default {} {default}: {error}", ours.addr_var))
-        .port()
 }
 
 fn assert_no_errors(what: &str, errors: Vec<String>) {

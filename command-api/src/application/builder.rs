@@ -19,6 +19,7 @@ use super::start_error::StartError;
 use crate::config::Config;
 use crate::http::command_http::CommandHttp;
 use crate::http::forward::Forwarder;
+use crate::http::instances::{self, InstanceDirectory};
 use crate::http::openapi::{self, OpenApiDocument};
 use crate::ownership::group_member::GroupMemberSettings;
 use crate::ownership::{self, GroupMember};
@@ -103,6 +104,10 @@ impl CommandApiBuilder {
         let parts: Vec<_> = mounted.iter().map(|m| m.openapi().clone()).collect();
         let document = web::Data::new(OpenApiDocument(openapi::document_for(&parts)));
         let readiness = readiness_probe(mounted.clone(), &config.kafka.brokers)?;
+        let directory = web::Data::new(InstanceDirectory {
+            own_url: url.clone(),
+            tables: mounted.iter().map(|m| m.routing()).collect(),
+        });
         let metrics = platform::telemetry::metrics_handle();
 
         let http = config.http.clone();
@@ -124,10 +129,12 @@ impl CommandApiBuilder {
                 .app_data(access.clone())
                 .app_data(command_http.clone())
                 .app_data(document.clone())
+                .app_data(directory.clone())
                 .configure(|config| {
                     platform::http::operational_routes(config, readiness.clone(), metrics.clone())
                 })
                 .service(platform::http::endpoint("/openapi.json").get(openapi::document))
+                .service(platform::http::endpoint("/v1/instances").get(instances::list))
                 .configure(|config| {
                     for mount in mounted.iter() {
                         mount.routes(config);

@@ -29,6 +29,8 @@ pub(super) trait MountedAggregate: Send + Sync {
     fn openapi(&self) -> &AggregateOpenApi;
     fn ownership(&self) -> OwnershipStatus;
     fn keys_loaded(&self) -> bool;
+    /// Who owns each partition of its topic, as the group says.
+    fn routing(&self) -> Arc<RoutingTable>;
 }
 
 /// A mount waiting for the start: the aggregate's type is erased here so the
@@ -100,9 +102,10 @@ async fn start<A: Aggregate>(
     }));
     let keys = KeyIndex::default();
     let key_indexer = KeyIndexer::start(brokers, &topic, partitions, keys.clone())?;
+    let routing = Arc::new(RoutingTable::new(brokers, &config.group_id, &topic)?);
     let service = web::Data::new(CommandService::<A> {
         registry: registry.clone(),
-        routing: RoutingTable::new(brokers, &config.group_id, &topic)?,
+        routing: routing.clone(),
         keys: keys.clone(),
         partitions,
         own_url: own_url.to_owned(),
@@ -113,6 +116,7 @@ async fn start<A: Aggregate>(
         registry,
         keys,
         service,
+        routing,
         openapi: registration.openapi(),
     };
     Ok(Started {
@@ -126,6 +130,7 @@ struct Mounted<A: Aggregate> {
     registry: Arc<Registry<A>>,
     keys: KeyIndex,
     service: web::Data<CommandService<A>>,
+    routing: Arc<RoutingTable>,
     openapi: AggregateOpenApi,
 }
 
@@ -153,5 +158,9 @@ impl<A: Aggregate> MountedAggregate for Mounted<A> {
 
     fn keys_loaded(&self) -> bool {
         self.keys.caught_up()
+    }
+
+    fn routing(&self) -> Arc<RoutingTable> {
+        self.routing.clone()
     }
 }

@@ -31,12 +31,21 @@ impl RoutingTable {
 
     /// The URL of the instance that owns `partition`, if the group says.
     pub async fn owner(&self, partition: i32) -> Option<String> {
+        self.owners().await.get(&partition).cloned()
+    }
+
+    /// The topic whose partitions it knows.
+    pub fn topic(&self) -> &str {
+        &self.topic
+    }
+
+    /// Every partition's owner the group names, keyed by partition.
+    pub async fn owners(&self) -> HashMap<i32, String> {
         let cached = self.cache.lock().expect("routing cache lock").clone();
-        let owners = match cached {
+        match cached {
             Some((read_at, owners)) if read_at.elapsed() < FRESH_FOR => owners,
             _ => self.refresh().await,
-        };
-        owners.get(&partition).cloned()
+        }
     }
 
     /// Forgets the cached owners, e.g. after an owner answered it no longer owns.

@@ -26,7 +26,7 @@ use crate::writer::{CommandRequest, Idempotency};
 
 pub struct CommandService<A: Aggregate> {
     pub registry: Arc<Registry<A>>,
-    pub routing: RoutingTable,
+    pub routing: Arc<RoutingTable>,
     pub keys: KeyIndex,
     pub partitions: i32,
     pub own_url: String,

@@ -21,6 +21,10 @@ pub const ACTOR_HEADER: &str = "x-actor";
 /// Paths anyone may call: probes, metrics and the API description.
 const OPEN_PATHS: [&str; 4] = ["/healthz", "/readyz", "/metrics", "/openapi.json"];
 
+/// Paths that need `ops:admin` whatever the service's own scope: the
+/// operators' views a service offers beside its API.
+const OPERATOR_PATHS: [&str; 1] = ["/v1/instances"];
+
 /// What a service asks of its callers; registered as app data.
 #[derive(Clone)]
 pub struct AccessControl {
@@ -104,10 +108,15 @@ async fn principal(
     };
     let token = bearer_token(request)?;
     let principal = verifier.verify(token).await.map_err(auth_error)?;
-    if !principal.has_scope(control.scope) {
+    let scope = if OPERATOR_PATHS.contains(&request.path()) {
+        SCOPE_OPS_ADMIN
+    } else {
+        control.scope
+    };
+    if !principal.has_scope(scope) {
         return Err(Refusal {
-            error: auth_error(AuthError::MissingScope(control.scope)),
-            missing_scope: Some(control.scope),
+            error: auth_error(AuthError::MissingScope(scope)),
+            missing_scope: Some(scope),
         });
     }
     // The headers may repeat what the token says, never contradict it.

@@ -13,20 +13,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use platform::config::ConfigError;
-use rdkafka::admin::{AdminClient, AdminOptions};
-use rdkafka::client::DefaultClientContext;
 use sqlx::PgPool;
 
 pub use args::{Cli, Command, ProjectionArg, parse, write_completions, write_man_page};
 
 use crate::application::{StartError, serve_from_env};
 use crate::config::Config;
+use crate::operations::{OperationError, Operations};
 use crate::parked::ReleaseError;
-use crate::projection::ParsedProjectionId;
 use crate::registry::{UnknownProjection, registry};
 use crate::reset::{self, ResetError};
 use crate::status::{KafkaProbe, StatusError, StatusSource};
-use crate::versions::{self, TopicPartitions, VersionError};
+use crate::versions::VersionError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -51,6 +49,8 @@ pub enum CliError {
     Release(#[from] ReleaseError),
     #[error(transparent)]
     Reset(#[from] ResetError),
+    #[error(transparent)]
+    Operation(#[from] OperationError),
     #[error(transparent)]
     Status(#[from] StatusError),
     #[error(transparent)]
@@ -129,7 +129,7 @@ pub async fn run(args: Vec<String>) -> Result<(), CliError> {
 struct Context {
     config: Config,
     pool: PgPool,
-    source: StatusSource,
+    operations: Operations,
 }
 
 impl Context {
@@ -145,10 +145,16 @@ impl Context {
             &config.group_prefix,
             registry().clone(),
         );
+        let operations = Operations::new(
+            pool.clone(),
+            source,
+            registry().clone(),
+            &config.kafka.brokers,
+        );
         Ok(Self {
             config,
             pool,
-            source,
+            operations,
         })
     }
 
@@ -184,10 +190,10 @@ impl Context {
     async fn status(&self, json: bool, sample: Duration, watch: bool) -> Result<(), CliError> {
         // Two snapshots `sample` apart give the rates; watching, each
         // snapshot is the next one's previous.
-        self.source.collect().await?;
+        self.source().collect().await?;
         loop {
             tokio::time::sleep(sample).await;
-            let snapshot = self.source.collect().await?;
+            let snapshot = self.source().collect().await?;
             if json {
                 // One JSON document per line, so a watch can be piped to jq.
                 let text = if watch {
@@ -209,18 +215,19 @@ impl Context {
         }
     }
 
+    fn source(&self) -> &StatusSource {
+        self.operations.source()
+    }
+
     async fn rebuild(&self, projection: &ProjectionArg, wait: bool) -> Result<(), CliError> {
-        let registered = registry().get(&projection.name)?;
-        let started = versions::start_rebuild(&self.pool, registered.name(), |version| {
-            registered.tables(version)
-        })
-        .await?;
-        let id = format!("{}.v{}", started.name, started.version);
+        let rebuilding = self.operations.rebuild(&projection.name).await?;
+        let started = &rebuilding.started;
+        let id = &rebuilding.building;
         println!(
             "building {id} beside the live {}.v{} (consumer group {}): the query API keeps serving v{} until {id} has caught up",
             started.name,
             started.live,
-            self.source.groups_of(&id)?.join(", "),
+            rebuilding.groups.join(", "),
             started.live
         );
         if !wait {
@@ -230,29 +237,12 @@ impl Context {
             );
             return Ok(());
         }
-        rebuild::follow(&self.source, &id).await
-    }
-
-    async fn partitions_of(&self, name: &str) -> Result<Vec<TopicPartitions>, CliError> {
-        let mut found = Vec::new();
-        for topic in self.source.topics_of(name)? {
-            let probe = self.source.probe();
-            let asked = topic.clone();
-            let partitions =
-                tokio::task::spawn_blocking(move || probe.partitions(&asked)).await??;
-            found.push(TopicPartitions { topic, partitions });
-        }
-        Ok(found)
+        rebuild::follow(self.source(), id).await
     }
 
     async fn rollback(&self, projection: &ProjectionArg) -> Result<(), CliError> {
         let name = &projection.name;
-        registry().get(name)?;
-        let topics = self.partitions_of(name).await?;
-        let switched = match projection.version {
-            Some(version) => versions::switch_to(&self.pool, name, &topics, version).await?,
-            None => versions::switch_back(&self.pool, name, &topics).await?,
-        };
+        let switched = self.operations.rollback(name, projection.version).await?;
         println!(
             "the query API serves {name}.v{} again; {name}.v{} is on standby, kept up to date until it is dropped (projector drop {name}.v{})",
             switched.to, switched.from, switched.from
@@ -261,65 +251,18 @@ impl Context {
     }
 
     async fn drop_version(&self, projection: &ProjectionArg, force: bool) -> Result<(), CliError> {
-        let registered = registry().get(&projection.name)?;
-        let name = registered.name();
-        let dropped = versions::drop_version(&self.pool, name, projection.version, force).await?;
-        let id = format!("{name}.v{}", dropped.version);
-        let groups = self.source.groups_of(&id)?;
+        println!("dropping: waiting for the projectors to stop consuming it");
+        let dropped = self
+            .operations
+            .drop_version(&projection.name, projection.version, force)
+            .await?;
+        for group in &dropped.groups_left {
+            eprintln!("could not delete the consumer group {group}");
+        }
         println!(
-            "{id} ({}) is dropped; waiting for the projectors to stop consuming it",
-            dropped.was
+            "{} ({}) is dropped: deleted its tables, checkpoints, parked events and consumer group",
+            dropped.dropped, dropped.was
         );
-        for group in &groups {
-            self.wait_for_empty_group(group).await;
-        }
-        versions::finish_drop(
-            &self.pool,
-            name,
-            dropped.version,
-            &registered.tables(dropped.version),
-        )
-        .await?;
-        for group in &groups {
-            if let Err(error) = self.delete_group(group).await {
-                eprintln!("could not delete the consumer group {group}: {error}");
-            }
-        }
-        println!("deleted the tables, checkpoints, parked events and consumer group of {id}");
-        Ok(())
-    }
-
-    /// The supervisors stop a dropped version's workers within a second;
-    /// dropping its tables earlier would only make their last batch fail
-    /// and be retried until they stop.
-    async fn wait_for_empty_group(&self, group: &str) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let probe = self.source.probe();
-            let asked = group.to_owned();
-            let members = tokio::task::spawn_blocking(move || probe.group_members(&asked)).await;
-            match members {
-                Ok(Ok(0)) => return,
-                _ if tokio::time::Instant::now() >= deadline => {
-                    eprintln!("{group} still has members after 30 s; dropping its tables anyway");
-                    return;
-                }
-                _ => tokio::time::sleep(Duration::from_millis(250)).await,
-            }
-        }
-    }
-
-    async fn delete_group(&self, group: &str) -> Result<(), rdkafka::error::KafkaError> {
-        let admin: AdminClient<DefaultClientContext> =
-            platform::kafka::client_config(&self.config.kafka.brokers).create()?;
-        let results = admin.delete_groups(&[group], &AdminOptions::new()).await?;
-        for result in results {
-            if let Err((_, code)) = result
-                && code != rdkafka::types::RDKafkaErrorCode::GroupIdNotFound
-            {
-                return Err(rdkafka::error::KafkaError::AdminOp(code));
-            }
-        }
         Ok(())
     }
 
@@ -331,7 +274,7 @@ impl Context {
         yes: bool,
     ) -> Result<(), CliError> {
         let name = projection.name.as_str();
-        let topics = self.source.topics_of(name)?;
+        let topics = self.source().topics_of(name)?;
         let version = match projection.version {
             Some(version) => version,
             None => read_model::versions::live_version(&self.pool, name)
@@ -345,7 +288,7 @@ impl Context {
         let mut plans = Vec::with_capacity(topics.len());
         for topic in &topics {
             let plan =
-                reset::plan(&self.pool, self.source.probe(), &id, topic, to, partition).await?;
+                reset::plan(&self.pool, self.source().probe(), &id, topic, to, partition).await?;
             print!("{}", print::reset_plan(&plan));
             plans.push(plan);
         }
@@ -373,7 +316,7 @@ impl Context {
         all: bool,
         json: bool,
     ) -> Result<(), CliError> {
-        let events = read_model::parked::list(&self.pool, projection, all).await?;
+        let events = self.operations.parked(projection, all).await?;
         if json {
             println!(
                 "{}",
@@ -385,26 +328,8 @@ impl Context {
         Ok(())
     }
 
-    /// The projection id a parked event belongs to, parsed.
-    async fn projection_of(&self, id: i64) -> Result<ParsedProjectionId, CliError> {
-        let mut connection = self.pool.acquire().await?;
-        let event = read_model::parked::get(&mut connection, id)
-            .await?
-            .ok_or(ReleaseError::NotFound(id))?;
-        event
-            .projection
-            .parse()
-            .map_err(|error: crate::projection::InvalidProjectionId| {
-                CliError::Incomplete(error.to_string())
-            })
-    }
-
     async fn parked_retry(&self, id: i64) -> Result<(), CliError> {
-        let owner = self.projection_of(id).await?;
-        let released = registry()
-            .get(&owner.name)?
-            .retry(&self.pool, owner.version, id)
-            .await?;
+        let released = self.operations.retry_parked(id).await?;
         print!("{}", print::released(&released));
         if released.unparked() {
             Ok(())
@@ -416,11 +341,7 @@ impl Context {
     }
 
     async fn parked_skip(&self, id: i64, by: &str, reason: &str) -> Result<(), CliError> {
-        let owner = self.projection_of(id).await?;
-        let released = registry()
-            .get(&owner.name)?
-            .skip(&self.pool, owner.version, id, by, reason)
-            .await?;
+        let released = self.operations.skip_parked(id, by, reason).await?;
         print!("{}", print::released(&released));
         if released.unparked() {
             Ok(())

@@ -1,6 +1,6 @@
 //! `GET /openapi.json`: the contract of the projector's HTTP endpoints
-//! (OpenAPI 3.1): the open operational ones and `GET /v1/projections`,
-//! which needs the scope `ops:admin`. Operators act through the CLI.
+//! (OpenAPI 3.1): the open operational ones, and `GET /v1/projections` and
+//! the operators' actions (`operations_openapi`), which need `ops:admin`.
 
 use std::sync::LazyLock;
 
@@ -124,6 +124,7 @@ fn schemas() -> Map<String, Value> {
     ];
     schemas
         .into_iter()
+        .chain(super::operations_openapi::schemas())
         .map(|(name, schema)| (name.to_owned(), schema))
         .collect()
 }
@@ -159,31 +160,34 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
             "431": { "$ref": "#/components/responses/HeadersTooLarge" }
         }
     } });
+    let mut paths = super::operations_openapi::paths();
+    paths.insert(
+        "/v1/projections".into(),
+        json!({ "get": {
+        "operationId": "listProjections",
+        "summary": "Every version of every projection: state, lag, rate, and this process's share",
+        "tags": ["projections"],
+        "security": requires(SCOPE_OPS_ADMIN),
+        "responses": projections
+    } }),
+    );
+    paths.insert("/healthz".into(), shared::liveness_path());
+    paths.insert("/readyz".into(), readyz);
+    paths.insert("/metrics".into(), shared::metrics_path());
+    paths.insert("/openapi.json".into(), shared::openapi_path());
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Projector",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The projector's HTTP endpoints: health, readiness (with degraded), metrics, and the status of every projection version. Operators act through the `projector` CLI (rebuild, rollback, drop, reset, parked)."
+            "description": "The projector's HTTP endpoints: health, readiness (with degraded), metrics, the status of every projection version, and the operators' actions the console uses (rebuild, rollback, drop, parked events with retry and skip; scope ops:admin). The `projector` CLI does the same, and also reset."
         },
         "tags": [
-            { "name": "projections", "description": "Projection status (scope ops:admin)." },
+            { "name": "projections", "description": "Projection status and operators' actions (scope ops:admin)." },
             { "name": "operations", "description": "Open operational endpoints." }
         ],
         "security": requires(SCOPE_OPS_ADMIN),
-        "paths": {
-            "/v1/projections": { "get": {
-                "operationId": "listProjections",
-                "summary": "Every version of every projection: state, lag, rate, and this process's share",
-                "tags": ["projections"],
-                "security": requires(SCOPE_OPS_ADMIN),
-                "responses": projections
-            } },
-            "/healthz": shared::liveness_path(),
-            "/readyz": readyz,
-            "/metrics": shared::metrics_path(),
-            "/openapi.json": shared::openapi_path()
-        },
+        "paths": paths,
         "components": shared::components(schemas()),
     })
 });

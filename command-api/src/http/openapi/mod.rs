@@ -7,6 +7,7 @@
 
 mod aggregate_openapi;
 mod generic;
+mod instances;
 mod operation;
 mod operations;
 mod project;
@@ -59,6 +60,8 @@ pub fn document_for(aggregates: &[AggregateOpenApi]) -> Value {
     );
     paths.insert("/metrics".into(), shared::metrics_path());
     paths.insert("/openapi.json".into(), shared::openapi_path());
+    paths.insert("/v1/instances".into(), instances::instances_path());
+    schemas.insert("Instances".into(), instances::instances_schema());
 
     let topics = aggregates
         .iter()

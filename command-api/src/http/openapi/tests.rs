@@ -74,7 +74,11 @@ fn every_command_has_exactly_one_path() {
             assert!(paths[&path]["post"].is_object(), "{path}");
         }
     }
-    let documented = paths.keys().filter(|path| path.starts_with("/v1/")).count();
+    // Besides the commands, only the operators' /v1/instances.
+    let documented = paths
+        .keys()
+        .filter(|path| path.starts_with("/v1/") && *path != "/v1/instances")
+        .count();
     let commands: usize = PARTS.iter().map(|part| part.names.len()).sum();
     assert_eq!(documented, commands);
 }
