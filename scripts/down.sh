@@ -7,7 +7,7 @@ cd "$ROOT"
 
 PID_DIR=$ROOT/.local/run
 BIN_DIR=${CARGO_TARGET_DIR:-$ROOT/target}/debug
-SERVICES=(query-api projector command-api)
+SERVICES=(console-server query-api projector command-api)
 
 log() { printf '[down] %s\n' "$*" >&2; }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The checks that guard the code, run by scripts/test.sh before the tests
 # (and on their own as scripts/lint.sh): formatting, clippy with warnings as
-# errors, and shellcheck on every script. Installs shellcheck when missing.
+# errors, shellcheck on every script, and the web console's type check and
+# ESLint (scripts/console.sh check). Installs shellcheck when missing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,3 +25,5 @@ log "cargo clippy --workspace --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 log "shellcheck scripts/*.sh .ci/run deploy/docker/probe.sh"
 shellcheck scripts/*.sh .ci/run deploy/docker/probe.sh
+log "console: tsc --noEmit and eslint (scripts/console.sh check)"
+scripts/console.sh check

@@ -19,4 +19,8 @@ export SCHEMATHESIS
 HELM=$(scripts/helm.sh)
 CHECK_JSONSCHEMA=$(scripts/check-jsonschema.sh)
 export HELM CHECK_JSONSCHEMA
+# The browser tests (tests/tests/console.rs) need the console's npm packages,
+# Debian's chromium and the build in console/dist.
+scripts/console.sh deps
+scripts/console.sh build
 exec cargo test --workspace "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the whole platform locally: Kafka and PostgreSQL (scripts/infra.sh),
-# then the service binaries (debug build) in the background, and waits until
-# each one reports ready. Idempotent: a service whose pid file points at a live
+# then the service binaries (debug build) and the web console (built with
+# scripts/console.sh, served by console-server) in the background, and waits
+# until each one reports ready. Idempotent: a service whose pid file points at a live
 # process is left alone. Stop everything with scripts/down.sh.
 set -euo pipefail
 
@@ -13,7 +14,8 @@ PID_DIR=$ROOT/.local/run
 BIN_DIR=${CARGO_TARGET_DIR:-$ROOT/target}/debug
 READY_TIMEOUT=120
 # name:port of each service's HTTP endpoint (/readyz, /healthz, /metrics).
-SERVICES=(command-api:8081 projector:8083 query-api:8082)
+SERVICES=(command-api:8081 projector:8083 query-api:8082 console-server:8084)
+CONSOLE_URL=http://127.0.0.1:8084
 
 log() { printf '[up] %s\n' "$*" >&2; }
 die() {
@@ -79,6 +81,12 @@ main() {
 
   log "building the service binaries (cargo build --workspace --bins)"
   cargo build --workspace --bins
+  scripts/console.sh build
+
+  # The console's page calls the services from its own origin: they must allow it.
+  CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:+$CORS_ALLOWED_ORIGINS,}$CONSOLE_URL,http://localhost:8084
+  CONSOLE_DIST=$ROOT/console/dist
+  export CORS_ALLOWED_ORIGINS CONSOLE_DIST
 
   mkdir -p "$LOG_DIR" "$PID_DIR"
   local entry name port
@@ -98,13 +106,15 @@ main() {
 
   echo "platform is up:"
   for entry in "${started[@]}"; do
-    printf '  %-12s http://127.0.0.1:%s  (log: .local/logs/%s.log)\n' "${entry%%:*}" "${entry##*:}" "${entry%%:*}"
+    printf '  %-14s http://127.0.0.1:%s  (log: .local/logs/%s.log)\n' "${entry%%:*}" "${entry##*:}" "${entry%%:*}"
   done
   local token
   token=$(scripts/token.sh --tenant demo --sub dev --scope "commands:write queries:read ops:admin")
   cat <<EOF2
 authentication is on: a token for tenant "demo" (valid 8 hours; mint others with scripts/token.sh --help):
   export TOKEN=$token
+the web console (the link signs you in; the token stays in that browser tab):
+  $CONSOLE_URL/#token=$token
 try:
   curl -s -XPOST localhost:8081/v1/tasks -H "Authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{"title":"Write the docs","priority":"high"}'
   curl -s localhost:8082/v1/tasks -H "Authorization: Bearer \$TOKEN"
