@@ -31,6 +31,10 @@ test('creates a task and sees it at once on the board', async ({ page, signIn, s
 
 test('drags a task to Done, and moves it back with the keyboard', async ({ page, signIn }) => {
   await signIn(page);
+  const writes: Record<string, string>[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST') writes.push(request.headers());
+  });
   const title = `Drag me ${unique()}`;
   await createTask(page, title);
 
@@ -43,6 +47,12 @@ test('drags a task to Done, and moves it back with the keyboard', async ({ page,
   await menu.focus();
   await menu.selectOption({ label: 'Open' });
   await expect(card(column(page, 'Open'), title)).toBeVisible();
+
+  // Every write named an idempotency key of its own; each command the version it was decided on.
+  expect(writes).toHaveLength(3);
+  const keys = writes.map((headers) => headers['idempotency-key']);
+  expect(new Set(keys).size).toBe(3);
+  expect(writes.slice(1).map((headers) => headers['if-match'])).toEqual(['"1"', '"2"']);
 });
 
 test('renames, assigns and tags a task, and shows its history beside it', async ({ page, signIn, screenshots }) => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { commandsToMove, NO_FILTERS, type Task, type TaskFilters, type TaskStatus } from '../api/tasks';
 import { ColumnView } from './ColumnView';
 import { CreateTaskForm } from './CreateTaskForm';
@@ -10,11 +10,22 @@ import { useColumns } from './useBoard';
 import { newAction, useTaskWriter } from './useTaskWriter';
 import { WriteStatus } from './WriteStatus';
 
+const STALE_RETRY_MS = 1500;
+
 export function Board() {
   const [filters, setFilters] = useState<TaskFilters>(NO_FILTERS);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const { columns, refetch, fetching } = useColumns(filters);
   const writer = useTaskWriter();
+
+  // A stale answer (the read model had not reached this tab's writes in
+  // time) is read again shortly; the notice says so meanwhile.
+  const stale = columns.some((column) => column.freshness === 'stale');
+  useEffect(() => {
+    if (!stale) return;
+    const timer = window.setTimeout(() => void refetch(), STALE_RETRY_MS);
+    return () => window.clearTimeout(timer);
+  }, [stale, refetch]);
 
   const allTasks = columns.flatMap((column) => column.tasks);
   const selected = allTasks.find((task) => task.task_id === selectedId) ?? null;

@@ -1,6 +1,6 @@
 import { useState, type DragEvent } from 'react';
 import { commandsToMove, type Task, type TaskStatus } from '../api/tasks';
-import { describeError } from '../api/http';
+import { ErrorText } from '../ui/ErrorText';
 import { COLUMN_NAMES } from './labels';
 import { TaskCard, TASK_DRAG_TYPE } from './TaskCard';
 import type { Column } from './useBoard';
@@ -53,7 +53,11 @@ export function ColumnView({
       <h2 id={titleId} className="column-title">
         {COLUMN_NAMES[column.status]} <span className="count">{column.loading ? '…' : column.tasks.length}</span>
       </h2>
-      {column.error && <p className="field-error" role="alert">{describeError(column.error)}</p>}
+      {column.error && (
+        <p role="alert">
+          <ErrorText error={column.error} />
+        </p>
+      )}
       {!column.loading && !column.error && column.tasks.length === 0 && (
         <p className="empty">
           {filtered

@@ -1,7 +1,8 @@
 // The board's reads: one query per column, with this tab's write positions
 // (read-your-writes), and the history of the task that is open.
 
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import {
   listProjects,
   listTasks,
@@ -43,7 +44,11 @@ export function useColumns(filters: TaskFilters) {
       error: result?.error ?? null,
     };
   });
-  const refetch = () => Promise.all(results.map((result) => result.refetch()));
+  const queryClient = useQueryClient();
+  const refetch = useCallback(
+    () => queryClient.refetchQueries({ queryKey: ['tasks'] }),
+    [queryClient],
+  );
   const fetching = results.some((result) => result.isFetching);
   return { columns, refetch, fetching };
 }

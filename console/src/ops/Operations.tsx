@@ -1,4 +1,5 @@
-import { ApiError, describeError } from '../api/http';
+import { ApiError } from '../api/http';
+import { ErrorText } from '../ui/ErrorText';
 import { isKnown, type VersionStatus } from '../api/ops';
 import { useSession } from '../auth/session';
 import { Notice } from '../ui/Notice';
@@ -42,7 +43,7 @@ export function Operations() {
       )}
       {projections.isError && !refused && (
         <Notice tone="error" title="Cannot read the projector's status">
-          {describeError(projections.error)}
+          <ErrorText error={projections.error} />
         </Notice>
       )}
       {projections.isPending && <p role="status">Loading the projections…</p>}
