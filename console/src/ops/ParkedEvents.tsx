@@ -44,8 +44,8 @@ export function ParkedEvents() {
       )}
       {parked.isSuccess && parked.data.length > 0 && (
         <ul className="parked">
-          {parked.data.map((event) => (
-            <ParkedItem key={event.id} event={event} busy={resolve.isPending} onResolve={run} />
+          {byStream(parked.data).map(({ first, waiting }) => (
+            <ParkedItem key={first.id} event={first} waiting={waiting} busy={resolve.isPending} onResolve={run} />
           ))}
         </ul>
       )}
@@ -53,12 +53,34 @@ export function ParkedEvents() {
   );
 }
 
+/**
+ * A projection parks a stream from its first failing event on: the later
+ * events of the stream wait behind it. Retry and skip act on that first
+ * event (and then re-apply the ones behind it), so the page shows one entry
+ * per stream, with the waiting events folded inside.
+ */
+function byStream(events: ParkedEvent[]): { first: ParkedEvent; waiting: ParkedEvent[] }[] {
+  const streams = new Map<string, ParkedEvent[]>();
+  for (const event of events) {
+    const key = `${event.projection}|${event.stream_id ?? `event-${event.id}`}`;
+    streams.set(key, [...(streams.get(key) ?? []), event]);
+  }
+  return [...streams.values()].map((stream) => {
+    const [first, ...waiting] = [...stream].sort(
+      (a, b) => a.partition - b.partition || a.offset - b.offset,
+    ) as [ParkedEvent, ...ParkedEvent[]];
+    return { first, waiting };
+  });
+}
+
 function ParkedItem({
   event,
+  waiting,
   busy,
   onResolve,
 }: {
   event: ParkedEvent;
+  waiting: ParkedEvent[];
   busy: boolean;
   onResolve: (resolution: Resolution) => void;
 }) {
@@ -104,6 +126,21 @@ function ParkedItem({
                 : JSON.stringify(event.payload, null, 2)}
           </pre>
         </details>
+        {waiting.length > 0 && (
+          <details>
+            <summary>
+              {waiting.length} later event{waiting.length === 1 ? '' : 's'} of this stream wait
+              {waiting.length === 1 ? 's' : ''} behind it
+            </summary>
+            <ul className="waiting">
+              {waiting.map((later) => (
+                <li key={later.id}>
+                  Event {later.id} at offset {later.offset}: {later.error}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
         <div className="resolve">
           <button type="button" onClick={() => onResolve({ kind: 'retry', id: event.id })} disabled={busy} aria-label={`Retry ${label}`}>
             Retry
@@ -136,12 +173,14 @@ function ParkedItem({
 function OutcomeNotice({ resolution, result }: { resolution: Resolution; result: ResolveOutcome }) {
   const verb = resolution.kind === 'retry' ? 'Retried' : 'Skipped';
   const applied = result.applied.length;
-  if (result.still_parked) {
+  const still = result.still_parked;
+  if (still) {
     return (
-      <Notice tone="warning" title={`${verb} parked event ${resolution.id}: still parked`}>
-        {applied > 0 ? `${applied} event(s) of the stream applied, then ` : ''}event {result.still_parked.id} (offset{' '}
-        {result.still_parked.offset}) failed again: {result.still_parked.error}
-        {result.waiting > 0 ? ` ${result.waiting} later event(s) of the stream wait behind it.` : ''}
+      <Notice tone="warning" title={`${verb} parked event ${resolution.id}: the stream is still parked`}>
+        {applied > 0 ? `${applied} event(s) of the stream applied, then ` : ''}
+        {still.id === resolution.id ? 'it' : `event ${still.id} (offset ${still.offset})`} cannot be applied:{' '}
+        {still.error}.
+        {result.waiting > 0 ? ` ${result.waiting} event(s) of the stream are parked.` : ''}
       </Notice>
     );
   }

@@ -13,7 +13,7 @@ export function ProcessManagers({ versions, history }: { versions: VersionStatus
         <p className="empty">No process manager runs.</p>
       ) : (
         <div className="table-scroll" role="region" aria-label="Process managers">
-          <table>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">Process manager</th>
@@ -30,17 +30,17 @@ export function ProcessManagers({ versions, history }: { versions: VersionStatus
               {versions.map((version) => (
                 <tr key={version.projection}>
                   <th scope="row">{version.projection}</th>
-                  <td>
+                  <td data-label="State">
                     <StateBadge state={version.state} />
                   </td>
-                  <td>{formatCount(version.lag)}</td>
-                  <td>
+                  <td data-label="Lag">{formatCount(version.lag)}</td>
+                  <td data-label="Lag, last minutes">
                     <LagChart name={version.projection} samples={history[version.projection] ?? []} />
                   </td>
-                  <td>{formatRate(version.events_per_second)}</td>
-                  <td>{formatEta(version.catch_up_seconds, version.lag)}</td>
-                  <td>{formatCount(version.pending_commands)}</td>
-                  <td>{formatCount(version.parked_events)}</td>
+                  <td data-label="Events/s">{formatRate(version.events_per_second)}</td>
+                  <td data-label="Catch-up">{formatEta(version.catch_up_seconds, version.lag)}</td>
+                  <td data-label="Pending commands">{formatCount(version.pending_commands)}</td>
+                  <td data-label="Parked">{formatCount(version.parked_events)}</td>
                 </tr>
               ))}
             </tbody>

@@ -106,7 +106,7 @@ export function Projections({
               </div>
             </div>
             <div className="table-scroll" role="region" aria-label={`Versions of ${name}`}>
-              <table>
+              <table className="stack-table">
                 <thead>
                   <tr>
                     <th scope="col">Version</th>
@@ -129,21 +129,21 @@ export function Projections({
                         {version.projection}
                         {version.serving && <span className="badge serving">serving</span>}
                       </th>
-                      <td>
+                      <td data-label="State">
                         <StateBadge state={version.state} />
                         {version.role !== version.state && <span className="hint"> ({version.role})</span>}
                       </td>
-                      <td>{formatCount(version.lag)}</td>
-                      <td>
+                      <td data-label="Lag">{formatCount(version.lag)}</td>
+                      <td data-label="Lag, last minutes">
                         <LagChart name={version.projection} samples={history[version.projection] ?? []} />
                       </td>
-                      <td>{formatRate(version.events_per_second)}</td>
-                      <td>{formatEta(version.catch_up_seconds, version.lag)}</td>
-                      <td>{formatCount(version.parked_events)}</td>
-                      <td>
+                      <td data-label="Events/s">{formatRate(version.events_per_second)}</td>
+                      <td data-label="Catch-up">{formatEta(version.catch_up_seconds, version.lag)}</td>
+                      <td data-label="Parked">{formatCount(version.parked_events)}</td>
+                      <td data-label="Partitions">
                         <Partitions partitions={version.partitions} label={version.projection} />
                       </td>
-                      <td>
+                      <td data-label="Actions">
                         <button
                           type="button"
                           className="danger secondary"
