@@ -31,7 +31,13 @@ test('shows every projection version live, with lag over time, process managers 
   await expect(instances.getByText(/partitions \d/).first()).toBeVisible();
 });
 
-test('runs a rebuild and watches the new version go live', async ({ page, signIn, screenshots }) => {
+test('runs a rebuild and watches the new version go live, then rolls back and drops it', async ({
+  page,
+  signIn,
+  screenshots,
+  allowHttpStatus,
+}) => {
+  allowHttpStatus(409); // the refused drop
   await signIn(page);
   await openOperations(page);
   const projects = page.getByRole('region', { name: 'Versions of projects' });
@@ -54,11 +60,34 @@ test('runs a rebuild and watches the new version go live', async ({ page, signIn
   await expect(projects.getByRole('row', { name: /projects\.v1/ }).getByText('serving')).toHaveCount(0);
   await screenshots(page, 'operations');
 
-  // The old version can be dropped now that it is not live; a confirmation first.
+  // Each action asks first; Cancel does nothing.
   await projects.getByRole('button', { name: 'Drop projects.v1' }).click();
   const drop = page.getByRole('dialog', { name: 'Drop projects version 1?' });
   await drop.getByRole('button', { name: 'Cancel' }).click();
   await expect(drop).toHaveCount(0);
+
+  // Dropping the old version right after the switch is refused (queries that
+  // started before it may still read it), and the page says why.
+  await projects.getByRole('button', { name: 'Drop projects.v1' }).click();
+  await drop.getByRole('button', { name: 'Drop it' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'The projector refused' })).toContainText('stopped serving');
+
+  // Rolling back makes the old version the live one again.
+  await page.getByRole('button', { name: 'Roll back projects' }).click();
+  await page.getByRole('dialog', { name: 'Roll back projects?' }).getByRole('button', { name: 'Roll back' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'projects rolled back' })).toBeVisible();
+  await expect(projects.getByRole('row', { name: /projects\.v1/ }).getByText('serving')).toBeVisible();
+  await expect(projects.getByRole('row', { name: /projects\.v2/ }).getByText('serving')).toHaveCount(0);
+
+  // A forced drop removes the version that no longer serves, within the grace period.
+  await projects.getByRole('button', { name: 'Drop projects.v2' }).click();
+  const dropV2 = page.getByRole('dialog', { name: 'Drop projects version 2?' });
+  await dropV2.getByLabel(/Drop even if/).check();
+  await dropV2.getByRole('button', { name: 'Drop it' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'projects version 2 dropped' })).toBeVisible({
+    timeout: 40_000,
+  });
+  await expect(projects.getByRole('row', { name: /projects\.v2/ })).toHaveCount(0);
 });
 
 test('retries a parked event once the fix is deployed, and skips a stream with who and why', async ({

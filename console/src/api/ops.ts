@@ -75,8 +75,9 @@ export async function dropVersion(
   token: string | null,
   name: string,
   version: number,
+  force: boolean,
 ) {
-  const url = `${projector}/v1/projections/${encodeURIComponent(name)}/versions/${version}/drop`;
+  const url = `${projector}/v1/projections/${encodeURIComponent(name)}/versions/${version}/drop${force ? '?force=true' : ''}`;
   return (await call<unknown>(url, { method: 'POST', token })).body;
 }
 

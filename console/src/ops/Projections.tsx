@@ -14,7 +14,7 @@ import { useOpsAction } from './useOps';
 type Pending =
   | { action: 'rebuild'; name: string }
   | { action: 'rollback'; name: string }
-  | { action: 'drop'; name: string; version: number };
+  | { action: 'drop'; name: string; version: number; force?: boolean };
 
 type Done = { text: string } & Pending;
 
@@ -47,7 +47,7 @@ export function Projections({
         await rollback(projector, token, pending.name);
         return { ...pending, text: `${pending.name} rolled back to its previous version.` };
       case 'drop':
-        await dropVersion(projector, token, pending.name, pending.version);
+        await dropVersion(projector, token, pending.name, pending.version, pending.force ?? false);
         return { ...pending, text: `${pending.name} version ${pending.version} dropped.` };
     }
   });
@@ -163,7 +163,9 @@ export function Projections({
           </article>
         );
       })}
-      {confirm && <Confirmation pending={confirm} onCancel={() => setConfirm(null)} onConfirm={() => run(confirm)} />}
+      {confirm && (
+        <Confirmation pending={confirm} onCancel={() => setConfirm(null)} onConfirm={(pending) => run(pending)} />
+      )}
     </section>
   );
 }
@@ -174,13 +176,15 @@ function Confirmation({
   onCancel,
 }: {
   pending: Pending;
-  onConfirm: () => void;
+  onConfirm: (pending: Pending) => void;
   onCancel: () => void;
 }) {
+  const [force, setForce] = useState(false);
+  const confirm = () => onConfirm(pending.action === 'drop' ? { ...pending, force } : pending);
   switch (pending.action) {
     case 'rebuild':
       return (
-        <ConfirmDialog title={`Rebuild ${pending.name}?`} confirmLabel="Start the rebuild" onConfirm={onConfirm} onCancel={onCancel}>
+        <ConfirmDialog title={`Rebuild ${pending.name}?`} confirmLabel="Start the rebuild" onConfirm={confirm} onCancel={onCancel}>
           <p>
             A new version of {pending.name} is built from the start of the log beside the live one. The
             query API switches to it once it has caught up; until then the live version keeps serving.
@@ -189,7 +193,7 @@ function Confirmation({
       );
     case 'rollback':
       return (
-        <ConfirmDialog title={`Roll back ${pending.name}?`} confirmLabel="Roll back" danger onConfirm={onConfirm} onCancel={onCancel}>
+        <ConfirmDialog title={`Roll back ${pending.name}?`} confirmLabel="Roll back" danger onConfirm={confirm} onCancel={onCancel}>
           <p>The query API goes back to serving the previous version of {pending.name}.</p>
         </ConfirmDialog>
       );
@@ -199,10 +203,15 @@ function Confirmation({
           title={`Drop ${pending.name} version ${pending.version}?`}
           confirmLabel="Drop it"
           danger
-          onConfirm={onConfirm}
+          onConfirm={confirm}
           onCancel={onCancel}
         >
           <p>Its tables are deleted. It cannot be rolled back to afterwards.</p>
+          <label className="check">
+            <input type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} />
+            Drop even if it stopped serving less than 30 s ago (queries that started before the switch may
+            still be reading it)
+          </label>
         </ConfirmDialog>
       );
   }
