@@ -96,8 +96,15 @@ test('renames, assigns and tags a task, and shows its history beside it', async 
 
   await details.getByRole('button', { name: 'Complete' }).click();
   await expect(card(column(page, 'Done'), renamed)).toBeVisible();
-  await details.getByRole('button', { name: 'Archive' }).click();
+  // The confirmation is a modal dialog: Escape cancels it and focus returns to its opener.
+  const archive = details.getByRole('button', { name: 'Archive' });
+  await archive.click();
   const dialog = page.getByRole('dialog', { name: 'Archive this task?' });
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(archive).toBeFocused();
+  await page.keyboard.press('Enter');
   await dialog.getByRole('button', { name: 'Archive' }).click();
   await expect(card(column(page, 'Archived'), renamed)).toBeVisible();
   await expect(details.getByText('Archived tasks are final')).toBeVisible();
