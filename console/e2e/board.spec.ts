@@ -152,6 +152,20 @@ test('a write from a second tab makes the first tab’s write a visible conflict
   await second.close();
 });
 
+test('filters by project, and creates a task in the project it shows', async ({ page, signIn }) => {
+  await signIn(page);
+  const outside = `Outside the launch ${unique()}`;
+  await createTask(page, outside);
+  // The project "Launch" is made by tests/tests/console.rs through the command API.
+  await page.getByRole('search').getByLabel('Project').selectOption({ label: 'Launch' });
+  await expect(card(page, outside)).toHaveCount(0);
+  const inside = `Book the venue ${unique()}`;
+  await createTask(page, inside);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(card(page, outside)).toBeVisible();
+  await expect(card(page, inside)).toBeVisible();
+});
+
 test('signs out and back in with a pasted token', async ({ page, signIn }) => {
   await signIn(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
