@@ -11,7 +11,8 @@
 //! every projection that reads tasks; the fix is deployed for `tasks` (the
 //! projector restarts with it, as in projector_parked.rs), so a retry there
 //! applies it, while in `projects` a retry still fails and the event is
-//! skipped with who and why. Screenshots at 1280 and 390 px go to
+//! skipped with who and why. A project made here feeds the board's
+//! project filter. Screenshots at 1280 and 390 px go to
 //! console/test-results/screenshots/.
 
 use std::net::SocketAddr;
