@@ -21,7 +21,9 @@ use tests::read_side::database::{TestDatabase, caught_up};
 use tests::read_side::eventually;
 use tests::read_side::model::{actual, assert_same, end_offsets, expected};
 use tests::read_side::services::{InProcess as ReadSideService, PROJECTION, projector_config};
-use tests::schema_registry::{RegistryApi, command_api_config, registry_url};
+use tests::schema_registry::{
+    RegistryApi, command_api_config, pinned_apicurio_version, registry_url, repo_file,
+};
 use uuid::Uuid;
 
 const FRAMED_CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
@@ -79,6 +81,24 @@ fn event_schema_of(envelope: &Value) -> &'static schemas::EventSchema {
     let event_type = envelope["event_type"].as_str().unwrap();
     let version = envelope["schema_version"].as_u64().unwrap() as u32;
     schemas::find(stream_type, event_type, version).expect("a known event type and version")
+}
+
+/// One registry behaviour is tested, and it is the one users deploy: the
+/// registry these tests talk to is the Apicurio release the compose file ships.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tests_run_the_registry_the_compose_file_ships() {
+    let pinned = pinned_apicurio_version();
+    let compose = repo_file("docker-compose.kafka.yml");
+    let image = format!("image: apicurio/apicurio-registry:{pinned}\n");
+    assert!(
+        compose.contains(&image),
+        "docker-compose.kafka.yml must ship `{}`",
+        image.trim()
+    );
+
+    let (name, version) = RegistryApi::local().system_info().await;
+    assert!(name.starts_with("Apicurio Registry"), "{name}");
+    assert_eq!(version, pinned, "the registry at {}", registry_url());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
