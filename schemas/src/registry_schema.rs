@@ -6,9 +6,9 @@
 //!   consumer validating a value against the schema its id names also checks
 //!   that the producer picked the right schema;
 //! - `data` replaced by the event's own schema, inlined rather than referenced
-//!   through `$defs`/`$ref`: registries' compatibility checkers (rivven-schema's
-//!   among them) compare `properties` structurally and do not follow `$ref`,
-//!   so a referenced `data` would hide exactly the changes the check is for;
+//!   through `$defs`/`$ref`: registries' compatibility checkers compare
+//!   `properties` structurally and need not follow `$ref`, so a referenced
+//!   `data` would hide exactly the changes the check is for;
 //! - no `$id`: the registry id names it. Clients key compiled schemas by `$id`
 //!   when there is one (schema_registry_converter does), and every registered
 //!   version of a subject would share it;
