@@ -548,12 +548,12 @@ registry_version() {
   sed -n 's:.*<apicurio.version>\(.*\)</apicurio.version>.*:\1:p' "$REGISTRY_POM"
 }
 
-# Java for the registry: `java` if it is new enough, else the newest JDK under
-# /usr/lib/jvm that is (Kafka is fine with the default Java 17; Apicurio 3.3
-# is compiled for 21). Prints the java binary.
+# Java for the registry: the newest of $JAVA_HOME's, `java` and the JDKs under
+# /usr/lib/jvm (Kafka is fine with the default Java 17; Apicurio 3.3 is
+# compiled for 21). Prints the java binary.
 registry_java() {
   local candidate major best="" best_major=0
-  for candidate in "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
+  for candidate in "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
     [[ -x $candidate ]] || continue
     major=$("$candidate" -XshowSettings:properties -version 2>&1 |
       sed -n 's/^ *java.specification.version = //p')
@@ -562,7 +562,7 @@ registry_java() {
     if ((major > best_major)); then best=$candidate best_major=$major; fi
   done
   ((best_major >= REGISTRY_JAVA_MAJOR)) ||
-    die "Apicurio Registry $(registry_version) needs Java $REGISTRY_JAVA_MAJOR or newer; the newest found is ${best_major:-none} (set JAVA_HOME or install a newer JDK under /usr/lib/jvm)"
+    die "Apicurio Registry $(registry_version) needs Java $REGISTRY_JAVA_MAJOR or newer; the newest Java found is ${best:-none}${best:+ (Java $best_major)} (point JAVA_HOME at a JDK $REGISTRY_JAVA_MAJOR+ or install one under /usr/lib/jvm)"
   echo "$best"
 }
 
