@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local infrastructure for development and tests: a single-node Apache Kafka
-# broker (KRaft, broker+controller in one JVM), PostgreSQL and a
-# Confluent-compatible schema registry (rivven-schema), all kept under
+# broker (KRaft, broker+controller in one JVM), PostgreSQL and the schema
+# registry docker-compose.kafka.yml ships (Apicurio Registry), all kept under
 # <repo>/.local (git-ignored). There is no Docker engine on the development
 # machines or CI, so they run as plain processes.
 #
@@ -12,8 +12,10 @@
 #   scripts/infra.sh secret   print the local HS256 secret (created once, then reused)
 #
 # Overrides: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), PGPORT (5432),
-# SCHEMA_REGISTRY_PORT (8085), KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), DATABASE_URL
-# (an existing database to use instead of the local cluster, if it answers).
+# SCHEMA_REGISTRY_PORT (8085), SCHEMA_REGISTRY_MANAGEMENT_PORT (9085),
+# KAFKA_HEAP_OPTS (-Xms256m -Xmx1g), SCHEMA_REGISTRY_HEAP_OPTS (-Xms64m -Xmx512m),
+# DATABASE_URL (an existing database to use instead of the local cluster, if
+# it answers).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,24 +45,27 @@ DEFAULT_DATABASE_URL="postgres://postgres@$PG_HOST:$PGPORT/$PG_DB"
 # Same server, maintenance database: used to create $PG_DB.
 PG_ADMIN_URL="postgres://postgres@$PG_HOST:$PGPORT/postgres"
 
-# The schema registry is the rivven-schema crate's server, built once with
-# `cargo install --locked` at this exact version into the tools cache. Only the
-# features the platform needs: the REST server, JSON Schema, and `cli` (the
-# binary does not build without it); Avro and Protobuf are left out.
-REGISTRY_CRATE=rivven-schema
-REGISTRY_VERSION=0.0.22
-REGISTRY_FEATURES=server,json-schema,cli
+# The schema registry is Apicurio Registry, the product and version that
+# docker-compose.kafka.yml ships, run from the built server Apicurio publishes
+# on Maven Central (infra/apicurio/pom.xml pins the version), with its default
+# in-memory H2 storage. Its Confluent-compatible API (ccompat v7) is what
+# SCHEMA_REGISTRY_URL names.
+REGISTRY_POM=$ROOT/infra/apicurio/pom.xml
+REGISTRY_JAVA_MAJOR=21
 REGISTRY_HOST=127.0.0.1
 SCHEMA_REGISTRY_PORT=${SCHEMA_REGISTRY_PORT:-8085}
-REGISTRY_URL="http://$REGISTRY_HOST:$SCHEMA_REGISTRY_PORT"
-# Outside the checkout, so fresh clones on a warm machine (CI) reuse the build.
-TOOLS_DIR=${CQRS_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-platform/tools}
-REGISTRY_BIN=$TOOLS_DIR/bin/$REGISTRY_CRATE
-REGISTRY_STAMP=$TOOLS_DIR/.$REGISTRY_CRATE.installed
+# Quarkus' management interface (health, metrics); see start_registry.
+SCHEMA_REGISTRY_MANAGEMENT_PORT=${SCHEMA_REGISTRY_MANAGEMENT_PORT:-9085}
+REGISTRY_BASE_URL="http://$REGISTRY_HOST:$SCHEMA_REGISTRY_PORT"
+REGISTRY_URL="$REGISTRY_BASE_URL/apis/ccompat/v7"
+# Measured: ready in ~10 s, ~270 MB resident with these limits.
+REGISTRY_HEAP_OPTS=${SCHEMA_REGISTRY_HEAP_OPTS:--Xms64m -Xmx512m}
 REGISTRY_DIR=$LOCAL/schema-registry
+REGISTRY_SERVER=$REGISTRY_DIR/server
 REGISTRY_PID=$REGISTRY_DIR/registry.pid
 REGISTRY_LOG=$REGISTRY_DIR/registry.log
-REGISTRY_START_TIMEOUT=30
+# A JVM with ~450 jars on 2 busy cores: allow for a slow start.
+REGISTRY_START_TIMEOUT=120
 
 # --------------------------------------------------------------------------
 # helpers
@@ -537,26 +542,51 @@ database_url() {
 }
 
 # --------------------------------------------------------------------------
-# Schema registry (rivven-schema)
+# Schema registry (Apicurio Registry)
 
-# Build the registry once. The stamp records version and features, so a change
-# here reinstalls; otherwise cargo (and the network) is not touched at all.
-ensure_registry_binary() {
-  local stamp="$REGISTRY_CRATE $REGISTRY_VERSION features $REGISTRY_FEATURES"
-  [[ -x $REGISTRY_BIN && -f $REGISTRY_STAMP && $(<"$REGISTRY_STAMP") == "$stamp" ]] && return 0
+registry_version() {
+  sed -n 's:.*<apicurio.version>\(.*\)</apicurio.version>.*:\1:p' "$REGISTRY_POM"
+}
 
-  command -v cargo >/dev/null ||
-    die "cargo is needed to build the schema registry (the $REGISTRY_CRATE $REGISTRY_VERSION crate)"
-  log "building $REGISTRY_CRATE $REGISTRY_VERSION with cargo install (first run only, a few minutes)"
-  mkdir -p "$TOOLS_DIR" "$REGISTRY_DIR"
-  # --locked: the crate's own Cargo.lock, so every machine builds the same
-  # thing. (cargo itself rebuilds when the installed features differ.)
-  cargo install --locked "$REGISTRY_CRATE" --version "=$REGISTRY_VERSION" \
-    --no-default-features --features "$REGISTRY_FEATURES" --root "$TOOLS_DIR" \
-    >"$REGISTRY_DIR/install.log" 2>&1 ||
-    die "cargo install $REGISTRY_CRATE failed; see $REGISTRY_DIR/install.log"
-  [[ -x $REGISTRY_BIN ]] || die "cargo install finished but $REGISTRY_BIN is missing"
-  echo "$stamp" >"$REGISTRY_STAMP"
+# Java for the registry: the newest of $JAVA_HOME's, `java` and the JDKs under
+# /usr/lib/jvm (Kafka is fine with the default Java 17; Apicurio 3.3 is
+# compiled for 21). Prints the java binary.
+registry_java() {
+  local candidate major best="" best_major=0
+  for candidate in "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
+    [[ -x $candidate ]] || continue
+    major=$("$candidate" -XshowSettings:properties -version 2>&1 |
+      sed -n 's/^ *java.specification.version = //p')
+    major=${major%%.*}
+    [[ $major =~ ^[0-9]+$ ]] || continue
+    if ((major > best_major)); then best=$candidate best_major=$major; fi
+  done
+  ((best_major >= REGISTRY_JAVA_MAJOR)) ||
+    die "Apicurio Registry $(registry_version) needs Java $REGISTRY_JAVA_MAJOR or newer; the newest Java found is ${best:-none}${best:+ (Java $best_major)} (point JAVA_HOME at a JDK $REGISTRY_JAVA_MAJOR+ or install one under /usr/lib/jvm)"
+  echo "$best"
+}
+
+# Fetch the built server once (~160 MB from Maven Central, seconds). The
+# marker records the pom's hash, so a version bump fetches again; otherwise
+# Maven is not run at all.
+ensure_registry_server() {
+  local marker=$REGISTRY_SERVER/.resolved stamp
+  stamp="apicurio $(registry_version) pom-sha256 $(sha256sum "$REGISTRY_POM" | cut -d' ' -f1)"
+  [[ -f $marker && $(<"$marker") == "$stamp" && -f $REGISTRY_SERVER/quarkus-run.jar ]] && return 0
+
+  log "fetching Apicurio Registry $(registry_version) from Maven Central (first run only)"
+  # Unpack into a fresh folder and swap it in: jars of two versions in lib/
+  # would make a server that is neither.
+  local tmp=$REGISTRY_SERVER.tmp
+  rm -rf "$tmp"
+  mkdir -p "$REGISTRY_DIR"
+  mvn -B -q -f "$REGISTRY_POM" dependency:unpack -Dapicurio.dir="$tmp" \
+    >"$REGISTRY_DIR/maven.log" 2>&1 ||
+    die "Maven could not fetch Apicurio Registry; see $REGISTRY_DIR/maven.log"
+  [[ -f $tmp/quarkus-run.jar ]] || die "Maven finished but $tmp has no quarkus-run.jar"
+  echo "$stamp" >"$tmp/.resolved"
+  rm -rf "$REGISTRY_SERVER"
+  mv "$tmp" "$REGISTRY_SERVER"
 }
 
 registry_pid() {
@@ -565,23 +595,43 @@ registry_pid() {
 }
 
 registry_started_here() {
-  pid_alive "$(registry_pid)" "$REGISTRY_BIN serve"
+  pid_alive "$(registry_pid)" "$REGISTRY_SERVER/quarkus-run.jar"
 }
 
-# True once something on the port answers the Confluent subjects endpoint
-# with a JSON array, i.e. behaves like a schema registry.
+# True once the port answers as Apicurio Registry of the pinned version with
+# its Confluent-compatible API up (the system info answers before the
+# storage is ready; the ccompat subjects list does not).
 registry_ready() {
-  local body
-  body=$(curl -fsS --max-time 2 "$REGISTRY_URL/subjects" 2>/dev/null) && [[ $body == \[* ]]
+  local info subjects
+  info=$(curl -fsS --max-time 2 "$REGISTRY_BASE_URL/apis/registry/v3/system/info" 2>/dev/null) &&
+    [[ $info == *'"name":"Apicurio Registry'* && $info == *"\"version\":\"$(registry_version)\""* ]] &&
+    subjects=$(curl -fsS --max-time 2 "$REGISTRY_URL/subjects" 2>/dev/null) && [[ $subjects == \[* ]]
+}
+
+# What answers on the registry's port, for error messages.
+registry_identity() {
+  curl -fsS --max-time 2 "$REGISTRY_BASE_URL/apis/registry/v3/system/info" 2>/dev/null ||
+    echo "not Apicurio Registry"
 }
 
 start_registry() {
-  log "starting $REGISTRY_CRATE $REGISTRY_VERSION on $REGISTRY_URL (log: $REGISTRY_LOG)"
+  local java
+  java=$(registry_java)
+  log "starting Apicurio Registry $(registry_version) on $REGISTRY_URL (log: $REGISTRY_LOG)"
   rm -f "$REGISTRY_PID"
   # Detached like the broker: it must outlive this script and its terminal.
-  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' _ "$REGISTRY_PID" \
-    "$REGISTRY_BIN" serve --host "$REGISTRY_HOST" --port "$SCHEMA_REGISTRY_PORT" \
+  # Storage: Apicurio's default, an in-memory H2 database. The management
+  # interface (health, metrics) is fixed on at Apicurio's build time, so it
+  # cannot be switched off here; keep it on loopback and on our port.
+  # SC2016: $$ and $@ belong to the inner shell; SC2086: REGISTRY_HEAP_OPTS
+  # is a list of JVM options.
+  # shellcheck disable=SC2016,SC2086
+  QUARKUS_HTTP_HOST=$REGISTRY_HOST \
+    QUARKUS_HTTP_PORT=$SCHEMA_REGISTRY_PORT \
+    QUARKUS_MANAGEMENT_HOST=$REGISTRY_HOST \
+    QUARKUS_MANAGEMENT_PORT=$SCHEMA_REGISTRY_MANAGEMENT_PORT \
+    setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' _ "$REGISTRY_PID" \
+    "$java" $REGISTRY_HEAP_OPTS -jar "$REGISTRY_SERVER/quarkus-run.jar" \
     </dev/null >>"$REGISTRY_LOG" 2>&1 9>&- &
   local waited=0
   until [[ -s $REGISTRY_PID ]] || ((waited++ > 50)); do sleep 0.1; done
@@ -596,8 +646,28 @@ wait_for_registry() {
     fi
     ((SECONDS < deadline)) ||
       die "the schema registry did not answer on $REGISTRY_URL within ${REGISTRY_START_TIMEOUT}s; see $REGISTRY_LOG"
-    sleep 0.2
+    sleep 0.5
   done
+}
+
+# Stop the process behind pid file $1 if its command line contains $2.
+stop_pid_file() {
+  local pid_file=$1 pattern=$2 pid
+  pid=$([[ -f $pid_file ]] && cat "$pid_file")
+  pid_alive "$pid" "$pattern" || return 1
+  kill -TERM "$pid"
+  local deadline=$((SECONDS + 15))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+
+# Until Apicurio, this checkout ran the rivven-schema crate's server from the
+# same pid file; one still running holds the port, so stop it.
+stop_legacy_registry() {
+  stop_pid_file "$REGISTRY_PID" "rivven-schema serve" &&
+    log "stopped the rivven-schema registry an earlier version of this script started"
+  return 0
 }
 
 REGISTRY_SUMMARY=""
@@ -609,41 +679,40 @@ registry_up() {
     REGISTRY_SUMMARY="already running (pid $(registry_pid))"
     return 0
   fi
+  stop_legacy_registry
   rm -f "$REGISTRY_PID"
   if port_open "$SCHEMA_REGISTRY_PORT"; then
-    # Another worktree's registry, say: use it rather than fail.
+    # Another worktree's registry, say: use it rather than fail, if it is the
+    # one the suite tests.
     registry_ready ||
-      die "port $SCHEMA_REGISTRY_PORT is taken by something that is not a schema registry (set SCHEMA_REGISTRY_PORT)"
+      die "port $SCHEMA_REGISTRY_PORT is taken by something that is not Apicurio Registry $(registry_version) ($(registry_identity)); stop it or set SCHEMA_REGISTRY_PORT"
     REGISTRY_SUMMARY="reusing the registry already on port $SCHEMA_REGISTRY_PORT (not started by this script)"
     return 0
   fi
-  ensure_registry_binary
+  port_open "$SCHEMA_REGISTRY_MANAGEMENT_PORT" &&
+    die "the registry's management port $SCHEMA_REGISTRY_MANAGEMENT_PORT is taken (set SCHEMA_REGISTRY_MANAGEMENT_PORT)"
+  ensure_registry_server
   start_registry
   wait_for_registry
   REGISTRY_SUMMARY="started (pid $(registry_pid))"
 }
 
 registry_down() {
-  local pid
-  pid=$(registry_pid)
-  if ! pid_alive "$pid" "$REGISTRY_BIN serve"; then
+  # The in-memory H2 storage goes with the process.
+  if stop_pid_file "$REGISTRY_PID" "$REGISTRY_SERVER/quarkus-run.jar"; then
+    log "stopped the schema registry; its schemas were in memory and are forgotten"
+  elif stop_pid_file "$REGISTRY_PID" "rivven-schema serve"; then
+    log "stopped the rivven-schema registry an earlier version of this script started"
+  else
     rm -f "$REGISTRY_PID"
     log "schema registry: nothing to stop (no registry started by this script is running)"
-    return 0
   fi
-  # rivven-schema's server keeps its schemas in memory only.
-  log "stopping the schema registry (pid $pid); its schemas are in memory and are forgotten"
-  kill -TERM "$pid"
-  local deadline=$((SECONDS + 10))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$REGISTRY_PID"
 }
 
 registry_status() {
   if registry_started_here; then
     if registry_ready; then
-      echo "registry: up   $REGISTRY_URL (pid $(registry_pid), $REGISTRY_CRATE $REGISTRY_VERSION, schemas in memory)"
+      echo "registry: up   $REGISTRY_URL (pid $(registry_pid), Apicurio Registry $(registry_version), schemas in memory)"
     else
       echo "registry: starting or unhealthy (pid $(registry_pid)); see $REGISTRY_LOG"
       return 1
@@ -725,7 +794,7 @@ cmd_env() {
 }
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 

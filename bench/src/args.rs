@@ -44,6 +44,16 @@ pub struct Args {
     /// Commands per second of the freshness scenario
     #[arg(long, value_name = "N", default_value_t = 1_000)]
     pub rate: u64,
+    /// commands: drive a constant arrival rate (open loop) and search for
+    /// the highest rate holding p99 <= 50 ms for --seconds per step
+    #[arg(long, overrides_with = "open_loop")]
+    pub open_loop: bool,
+    /// freshness: measure at 25%, 50% and 75% of this command rate instead of --rate
+    #[arg(long, value_name = "N")]
+    pub max_rate: Option<u64>,
+    /// all: also write the table of figures as JSON to this file
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,6 +66,11 @@ pub enum Scenario {
     QueryGets,
     /// From a command's acknowledgement to its effect being visible through the query API
     Freshness,
+    /// The CPU each service uses with nothing to do
+    Idle,
+    /// Every scenario (commands open loop, catch-up, query-gets, freshness at
+    /// 25/50/75% of the open-loop maximum, idle): one table of figure, ceiling, ratio
+    All,
 }
 
 fn seconds(text: &str) -> Result<Duration, String> {
@@ -91,6 +106,8 @@ mod tests {
         assert_eq!(args.partitions, 6);
         assert_eq!(args.events, 1_000_000);
         assert_eq!(args.rate, 1_000);
+        assert!(!args.open_loop);
+        assert_eq!((args.max_rate, args.json), (None, None));
         assert_eq!(
             args.brokers,
             platform::env_or("KAFKA_BROKERS", "127.0.0.1:9092")
@@ -115,6 +132,15 @@ mod tests {
         assert_eq!(
             (args.scenario, args.duration, args.rate),
             (Scenario::Freshness, Duration::from_secs(15), 500)
+        );
+        let args = parse("commands --open-loop --seconds 20").unwrap();
+        assert!(args.open_loop);
+        let args = parse("freshness --max-rate 2000").unwrap();
+        assert_eq!(args.max_rate, Some(2000));
+        let args = parse("all --json out.json").unwrap();
+        assert_eq!(
+            (args.scenario, args.json.as_deref()),
+            (Scenario::All, Some(std::path::Path::new("out.json")))
         );
         // Flags before the scenario, and --flag=value.
         let args = parse(

@@ -1,5 +1,8 @@
-//! The command API under load: N clients, each sending one command at a time
-//! (a mix of renames, tag changes and priority changes on random tasks).
+//! The command API under load, beside the transactional produce ceiling of
+//! the same run: closed loop (N clients, each sending one command at a time:
+//! renames, priority and description changes on random tasks) or, with
+//! `--open-loop`, a search for the highest constant arrival rate that holds
+//! p99 <= 50 ms (`open_loop`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,11 +11,20 @@ use serde_json::json;
 
 use crate::args::Args;
 use crate::latency::Latencies;
+use crate::open_loop::{self, P99_TARGET_MS, Target};
 use crate::raw_produce;
+use crate::report::Figure;
 
 const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 
-pub async fn run(args: &Args) -> anyhow::Result<()> {
+/// A command API to drive, with tasks to rename.
+struct Prepared {
+    target: Target,
+    run_id: String,
+    server: Option<RunningApi>,
+}
+
+async fn prepare(args: &Args) -> anyhow::Result<Prepared> {
     let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
     let (url, server) = match &args.url {
         Some(url) => (url.clone(), None),
@@ -23,19 +35,96 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
     };
     let client = reqwest::Client::builder()
         .default_headers(crate::auth::headers())
-        .pool_max_idle_per_host(args.clients)
+        .pool_max_idle_per_host(args.clients.max(256))
+        .timeout(Duration::from_secs(10))
         .build()?;
-
     println!("creating {} tasks through {url} ...", args.tasks);
     let tasks = create_tasks(&client, &url, args.tasks, args.clients).await?;
+    Ok(Prepared {
+        target: Target {
+            client,
+            url,
+            tasks: Arc::new(tasks),
+        },
+        run_id,
+        server,
+    })
+}
 
+/// How long each transaction of the ceiling lasts.
+const CEILING_TRANSACTION: Duration = Duration::from_millis(10);
+
+/// The transactional produce ceiling of the same run, in records/s.
+async fn transactional_ceiling(args: &Args, run_id: &str) -> anyhow::Result<f64> {
+    let rate = raw_produce::records_per_second(
+        &args.brokers,
+        &format!("bench-{run_id}.raw"),
+        args.partitions,
+        CEILING_TRANSACTION,
+        Duration::from_secs(10),
+    )
+    .await?;
+    println!("  {rate:.0} records/s in {CEILING_TRANSACTION:?} transactions");
+    Ok(rate)
+}
+
+const CEILING_NAME: &str = "rdkafka transactional produce, 10 ms transactions";
+
+/// `commands --open-loop`: the highest rate holding p99 <= 50 ms for a whole
+/// step, beside the transactional produce ceiling of the same run.
+pub async fn open_loop(args: &Args) -> anyhow::Result<Vec<Figure>> {
+    let prepared = prepare(args).await?;
+    println!(
+        "open loop: steps of {:?}, 80% renames and 20% creates ...",
+        args.duration
+    );
+    let search = open_loop::search(&prepared.target, args.duration).await;
+    println!(
+        "transactional produce ceiling, {} partitions ...",
+        args.partitions
+    );
+    let ceiling = transactional_ceiling(args, &prepared.run_id).await?;
+    if let Some(server) = prepared.server {
+        let _ = server.stop.send(());
+    }
+    let best = search.best.unwrap_or(0.0);
+    let mut figures = vec![Figure::against(
+        format!("open-loop commands/s at p99 <= {P99_TARGET_MS} ms"),
+        best,
+        "1/s",
+        CEILING_NAME,
+        ceiling,
+    )];
+    if let Some(step) = search.at(500.0) {
+        figures.push(Figure::alone(
+            "open-loop p50 at 500 commands/s",
+            step.latencies.percentile_ms(50.0),
+            "ms",
+        ));
+        figures.push(Figure::alone(
+            "open-loop p99 at 500 commands/s",
+            step.latencies.percentile_ms(99.0),
+            "ms",
+        ));
+    }
+    Ok(figures)
+}
+
+/// The closed loop: `--clients` clients, each sending its next command when
+/// the last one is answered (so the rate is clients / latency).
+pub async fn closed_loop(args: &Args) -> anyhow::Result<Vec<Figure>> {
+    let Prepared {
+        target,
+        run_id,
+        server,
+    } = prepare(args).await?;
+    let Target { client, url, tasks } = target;
     println!(
         "driving {} clients for {:?} ...",
         args.clients, args.duration
     );
     let started = Instant::now();
     let deadline = started + args.duration;
-    let tasks = Arc::new(tasks);
     let workers: Vec<_> = (0..args.clients)
         .map(|worker| {
             let client = client.clone();
@@ -88,45 +177,27 @@ pub async fn run(args: &Args) -> anyhow::Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
     let rate = latencies.len() as f64 / elapsed;
     let batch = batch_size(&client, &url).await.unwrap_or(1.0);
-
-    println!(
-        "raw transactional produce, {} partitions, batches of {:.0} ...",
-        args.partitions,
-        batch.round().max(1.0)
-    );
-    let raw = raw_produce::records_per_second(
-        &args.brokers,
-        &format!("bench-{run_id}.raw"),
-        args.partitions,
-        batch.round().max(1.0) as usize,
-        Duration::from_secs(10),
-    )
-    .await?;
-
-    println!();
-    println!("command API, {} clients, {:.1} s", args.clients, elapsed);
-    println!("  commands/s         {rate:>10.0}");
-    println!("  errors             {errors:>10}");
-    println!(
-        "  latency p50        {:>10.2} ms",
-        latencies.percentile_ms(50.0)
-    );
-    println!(
-        "  latency p99        {:>10.2} ms",
-        latencies.percentile_ms(99.0)
-    );
-    println!(
-        "  latency p999       {:>10.2} ms",
-        latencies.percentile_ms(99.9)
-    );
-    println!("  mean batch size    {batch:>10.1} events per transaction");
-    println!("raw rdkafka transactional produce");
-    println!("  records/s          {raw:>10.0}");
-    println!("  API / raw          {:>10.2}", rate / raw);
     if let Some(server) = server {
         let _ = server.stop.send(());
     }
-    Ok(())
+    println!(
+        "transactional produce ceiling, {} partitions ...",
+        args.partitions
+    );
+    let ceiling = transactional_ceiling(args, &run_id).await?;
+    println!("  errors {errors}; mean batch {batch:.1} events per transaction");
+    Ok(vec![
+        Figure::against(
+            format!("closed-loop commands/s, {} clients", args.clients),
+            rate,
+            "1/s",
+            CEILING_NAME,
+            ceiling,
+        ),
+        Figure::alone("closed-loop p50", latencies.percentile_ms(50.0), "ms"),
+        Figure::alone("closed-loop p99", latencies.percentile_ms(99.0), "ms"),
+        Figure::alone("closed-loop p99.9", latencies.percentile_ms(99.9), "ms"),
+    ])
 }
 
 /// A command API started in-process by a benchmark; dropping `stop` ends it.

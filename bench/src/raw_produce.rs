@@ -1,16 +1,21 @@
-//! The ceiling: plain rdkafka transactional producers, one per partition,
-//! committing batches of the same size the command API's writers see, as fast
-//! as they can. Nothing else runs meanwhile.
+//! The ceiling: plain rdkafka transactional producers, one per partition as
+//! the command API's writers, producing as fast as they can and committing
+//! every 10 ms (as Kafka's `ProducerPerformance --transaction-duration-ms 10`
+//! does), with records of about a task envelope's size. Nothing else runs
+//! meanwhile.
 
 use std::time::{Duration, Instant};
 
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 
+/// Records queued per producer before it waits for deliveries.
+const MAX_IN_FLIGHT: i32 = 50_000;
+
 pub async fn records_per_second(
     brokers: &str,
     topic: &str,
     partitions: i32,
-    batch: usize,
+    transaction: Duration,
     duration: Duration,
 ) -> anyhow::Result<f64> {
     platform::kafka::ensure_topic(brokers, topic, partitions, 1).await?;
@@ -32,7 +37,10 @@ pub async fn records_per_second(
                 let mut sent = 0u64;
                 while Instant::now() < deadline {
                     producer.begin_transaction()?;
-                    for i in 0..batch {
+                    let begun = Instant::now();
+                    let mut i = 0u64;
+                    while begun.elapsed() < transaction {
+                        i += 1;
                         let key = format!("{partition}-{i}");
                         producer
                             .send(
@@ -42,6 +50,10 @@ pub async fn records_per_second(
                                     .payload(&payload),
                             )
                             .map_err(|(error, _)| error)?;
+                        // A full local queue: let deliveries drain.
+                        if producer.in_flight_count() > MAX_IN_FLIGHT {
+                            std::thread::sleep(Duration::from_micros(50));
+                        }
                     }
                     // As the command API's writers do: wait for delivery before
                     // committing, since rdkafka's commit flushes in 100 ms steps.
@@ -49,7 +61,7 @@ pub async fn records_per_second(
                         std::thread::sleep(Duration::from_micros(50));
                     }
                     producer.commit_transaction(Duration::from_secs(10))?;
-                    sent += batch as u64;
+                    sent += i;
                 }
                 Ok(sent)
             })

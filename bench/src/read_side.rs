@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::args::Args;
 use crate::catch_up::{create_database, drop_database};
 use crate::latency::Latencies;
+use crate::report::Figure;
 
 struct ReadSide {
     prefix: String,
@@ -26,66 +27,87 @@ struct ReadSide {
     stops: Vec<tokio::sync::oneshot::Sender<()>>,
 }
 
+/// A projector of every projection on `prefix`'s topics, started in-process;
+/// sending on the returned channel stops it.
+pub async fn start_projector(
+    args: &Args,
+    prefix: &str,
+    database: &str,
+) -> anyhow::Result<tokio::sync::oneshot::Sender<()>> {
+    platform::kafka::ensure_topic(&args.brokers, &format!("{prefix}tasks"), args.partitions, 1)
+        .await?;
+    let projector = projector::Application::build(projector::Config {
+        addr: "127.0.0.1:0".parse()?,
+        database_url: database.to_owned(),
+        kafka: kafka_settings(args, prefix),
+        group_prefix: prefix.to_owned(),
+        projections: None,
+        process_managers: projector::process::ProcessManagerSettings::for_command_api(
+            "http://127.0.0.1:8081",
+        ),
+        batch: projector::config::BatchSettings::default(),
+        session_timeout: Duration::from_secs(6),
+        db_max_connections: 4,
+        replication: 1,
+        switch_max_lag: 1000,
+        auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
+    })
+    .await?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(projector.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    Ok(stop)
+}
+
+/// A query API over `database` and `prefix`'s topics, started in-process:
+/// its URL, and the channel that stops it.
+pub async fn start_query_api(
+    args: &Args,
+    prefix: &str,
+    database: &str,
+) -> anyhow::Result<(String, tokio::sync::oneshot::Sender<()>)> {
+    let query = query_api::Application::build(query_api::Config {
+        addr: "127.0.0.1:0".parse()?,
+        database_url: database.to_owned(),
+        topics: query_api::topics::EventTopics::with_prefix(prefix),
+        brokers: args.brokers.clone(),
+        db_max_connections: QUERY_API_CONNECTIONS,
+        workers: 2,
+        consistency: query_api::config::ConsistencySettings::default(),
+        auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
+    })
+    .await?;
+    let query_url = format!("http://127.0.0.1:{}", query.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(query.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    Ok((query_url, stop))
+}
+
+fn kafka_settings(args: &Args, prefix: &str) -> platform::config::KafkaSettings {
+    platform::config::KafkaSettings {
+        brokers: args.brokers.clone(),
+        topic_prefix: prefix.to_owned(),
+        partitions: args.partitions,
+    }
+}
+
 impl ReadSide {
     async fn start(args: &Args) -> anyhow::Result<Self> {
         let id = Uuid::new_v4().simple().to_string()[..12].to_owned();
         let prefix = format!("bench-{id}.");
         let database = create_database(&format!("bench_{id}")).await?;
-        let database_url = database.clone();
-        platform::kafka::ensure_topic(&args.brokers, &format!("{prefix}tasks"), args.partitions, 1)
-            .await?;
-        let kafka = platform::config::KafkaSettings {
-            brokers: args.brokers.clone(),
-            topic_prefix: prefix.clone(),
-            partitions: args.partitions,
-        };
-        let projector = projector::Application::build(projector::Config {
-            addr: "127.0.0.1:0".parse()?,
-            database_url: database.clone(),
-            kafka: kafka.clone(),
-            group_prefix: prefix.clone(),
-            projections: None,
-            process_managers: projector::process::ProcessManagerSettings::for_command_api(
-                "http://127.0.0.1:8081",
-            ),
-            batch: projector::config::BatchSettings::default(),
-            session_timeout: Duration::from_secs(6),
-            db_max_connections: 4,
-            replication: 1,
-            switch_max_lag: 1000,
-            auth: crate::auth::settings(),
-            http: platform::config::HttpSettings::without_rate_limits(),
-        })
-        .await?;
-        let query = query_api::Application::build(query_api::Config {
-            addr: "127.0.0.1:0".parse()?,
-            database_url: database,
-            topics: query_api::topics::EventTopics::with_prefix(&kafka.topic_prefix),
-            brokers: kafka.brokers.clone(),
-            db_max_connections: 16,
-            workers: 2,
-            consistency: query_api::config::ConsistencySettings::default(),
-            auth: crate::auth::settings(),
-            http: platform::config::HttpSettings::without_rate_limits(),
-        })
-        .await?;
-        let query_url = format!("http://127.0.0.1:{}", query.port());
-        let mut stops = Vec::new();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(projector.run_until_stopped(async {
-            let _ = stopped.await;
-        }));
-        stops.push(stop);
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(query.run_until_stopped(async {
-            let _ = stopped.await;
-        }));
-        stops.push(stop);
+        let projector = start_projector(args, &prefix, &database).await?;
+        let (query_url, query) = start_query_api(args, &prefix, &database).await?;
         Ok(Self {
             prefix,
-            database: database_url,
+            database,
             query_url,
-            stops,
+            stops: vec![projector, query],
         })
     }
 
@@ -97,7 +119,7 @@ impl ReadSide {
     }
 }
 
-pub async fn query_gets(args: &Args) -> anyhow::Result<()> {
+pub async fn query_gets(args: &Args) -> anyhow::Result<Vec<Figure>> {
     let read_side = ReadSide::start(args).await?;
     let topic = format!("{}tasks", read_side.prefix);
     let tasks = args.tasks.max(1);
@@ -179,8 +201,72 @@ pub async fn query_gets(args: &Args) -> anyhow::Result<()> {
         latencies.percentile_ms(50.0),
         latencies.percentile_ms(99.0)
     );
+    println!(
+        "ceiling: prepared primary-key SELECTs on {QUERY_API_CONNECTIONS} connections for {:?} ...",
+        args.duration
+    );
+    let ceiling = primary_key_selects(&read_side.database, &ids, args.duration).await?;
+    println!("  {ceiling:.0} selects/s");
     read_side.stop().await;
-    Ok(())
+    Ok(vec![
+        Figure::against(
+            format!("GET /v1/tasks/{{id}}/s, {} clients", args.clients),
+            rate,
+            "1/s",
+            format!("prepared PK SELECT loop, {QUERY_API_CONNECTIONS} connections"),
+            ceiling,
+        ),
+        Figure::alone("GET by id p50", latencies.percentile_ms(50.0), "ms"),
+        Figure::alone("GET by id p99", latencies.percentile_ms(99.0), "ms"),
+    ])
+}
+
+/// The query API's pool size in these benchmarks, and so the ceiling's.
+const QUERY_API_CONNECTIONS: u32 = 16;
+
+/// The ceiling of `GET /v1/tasks/{id}`: each of the query API's number of
+/// connections selecting random tasks by primary key in a loop, with a
+/// prepared statement (sqlx prepares and caches it per connection), for
+/// `duration`. Returns selects/s.
+async fn primary_key_selects(
+    database: &str,
+    ids: &[Uuid],
+    duration: Duration,
+) -> anyhow::Result<f64> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(QUERY_API_CONNECTIONS)
+        .connect(database)
+        .await?;
+    let ids: Arc<Vec<Uuid>> = Arc::new(ids.to_vec());
+    let deadline = Instant::now() + duration;
+    let loops: Vec<_> = (0..QUERY_API_CONNECTIONS)
+        .map(|connection| {
+            let (pool, ids) = (pool.clone(), ids.clone());
+            tokio::spawn(async move {
+                let mut connection_handle = pool.acquire().await?;
+                let mut n = u64::from(connection) + 1;
+                let mut selects = 0u64;
+                while Instant::now() < deadline {
+                    n = n
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let id = ids[(n >> 33) as usize % ids.len()];
+                    sqlx::query("SELECT * FROM tasks_v1 WHERE task_id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *connection_handle)
+                        .await?;
+                    selects += 1;
+                }
+                anyhow::Ok(selects)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for selects in loops {
+        total += selects.await??;
+    }
+    pool.close().await;
+    Ok(total as f64 / duration.as_secs_f64())
 }
 
 /// Writes `tasks` TaskCreated events straight into the topic; returns their ids.
@@ -228,7 +314,36 @@ async fn prefill_tasks(brokers: &str, topic: &str, tasks: usize) -> anyhow::Resu
     Ok(ids)
 }
 
-pub async fn freshness(args: &Args) -> anyhow::Result<()> {
+/// `freshness`: at `--rate`, or with `--max-rate M` at 25%, 50% and 75% of
+/// M (the rate `commands --open-loop` found; `bench all` passes it).
+pub async fn freshness(args: &Args) -> anyhow::Result<Vec<Figure>> {
+    let rates: Vec<(String, f64)> = match args.max_rate {
+        Some(max) => [25, 50, 75]
+            .iter()
+            .map(|share| {
+                (
+                    format!("{share}% of the maximum"),
+                    max as f64 * *share as f64 / 100.0,
+                )
+            })
+            .collect(),
+        None => vec![(format!("{} commands/s", args.rate), args.rate as f64)],
+    };
+    let mut figures = Vec::new();
+    for (name, rate) in rates {
+        let latencies = freshness_at(args, rate.max(1.0)).await?;
+        figures.push(Figure::alone(
+            format!("freshness p99 at {name} ({rate:.0}/s)"),
+            latencies.percentile_ms(99.0),
+            "ms",
+        ));
+    }
+    Ok(figures)
+}
+
+/// From a command's acknowledgement to its effect being visible through the
+/// query API, at `rate` commands/s for `--seconds`, on a fresh read side.
+async fn freshness_at(args: &Args, rate: f64) -> anyhow::Result<Latencies> {
     let read_side = ReadSide::start(args).await?;
     let commands = crate::commands::start_command_api(args, &read_side.prefix).await?;
     let command_url = commands.url.clone();
@@ -237,8 +352,8 @@ pub async fn freshness(args: &Args) -> anyhow::Result<()> {
         .pool_max_idle_per_host(256)
         .build()?;
 
-    println!("{} commands/s for {:?} ...", args.rate, args.duration);
-    let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate.max(1) as f64));
+    println!("{rate:.0} commands/s for {:?} ...", args.duration);
+    let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let started = Instant::now();
     let mut probes = Vec::new();
@@ -297,5 +412,5 @@ pub async fn freshness(args: &Args) -> anyhow::Result<()> {
     );
     let _ = commands.stop.send(());
     read_side.stop().await;
-    Ok(())
+    Ok(latencies)
 }

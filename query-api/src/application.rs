@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::config::Config;
 use crate::consistency::{CheckpointWatcher, TopicBounds};
 use crate::http::{self, AppState};
+use crate::live_versions::LiveVersions;
 use crate::mount::QueryMount;
 use crate::read_model::{ProjectsModel, TasksModel};
 use crate::topics::EventTopics;
@@ -90,10 +91,12 @@ impl Application {
             platform::postgres::connect(&config.database_url, config.db_max_connections).await?;
         read_model::migrations::run(&pool).await?;
         let watcher = CheckpointWatcher::start(pool.clone(), config.topics.clone()).await?;
+        let live = LiveVersions::start(pool.clone()).await?;
 
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             watcher: watcher.clone(),
+            live: live.clone(),
             bounds: Arc::new(TopicBounds::new(&config.brokers)?),
             consistency: config.consistency,
             topics: config.topics.clone(),
@@ -159,8 +162,23 @@ fn readiness_probe(
     Arc::new(move || {
         let (pool, watcher, topics) = (pool.clone(), watcher.clone(), topics.clone());
         async move {
-            let tasks = TasksModel::live(&pool, &topics).await.ok();
-            let projects = ProjectsModel::live(&pool, &topics).await.ok();
+            // From the database itself, not the request path's cache: the
+            // probe also says whether PostgreSQL answers.
+            let live = |name| {
+                let pool = pool.clone();
+                async move {
+                    read_model::versions::live_version(&pool, name)
+                        .await
+                        .ok()
+                        .flatten()
+                }
+            };
+            let tasks = live(read_model::tasks::NAME)
+                .await
+                .map(|v| TasksModel::of_version(v, &topics));
+            let projects = live(read_model::projects::NAME)
+                .await
+                .map(|v| ProjectsModel::of_version(v, &topics));
             let listener = watcher.connected();
             let serving = tasks.is_some() && projects.is_some();
             Readiness {

@@ -8,6 +8,7 @@
 pub mod config;
 pub mod consistency;
 pub mod http;
+pub mod live_versions;
 pub mod read_model;
 pub mod store;
 pub mod topics;

@@ -1,14 +1,14 @@
 //! Which version of a projection (`tasks`, `projects`) a request reads.
-//! Looked up once per request (one indexed row) and used for every statement
+//! Looked up once per request (in `LiveVersions`, the process's cache of
+//! `projection_versions`, kept current by `LISTEN`) and used for every statement
 //! of it and for its consistency wait: a request never mixes versions, and a
 //! switch (`projector rebuild`, `rollback`) takes effect from the next
 //! request on. Each route reads one projection.
 
 use read_model::projects::{self, ProjectTables};
 use read_model::tasks::{self, TaskTables};
-use read_model::versions;
-use sqlx::PgPool;
 
+use crate::live_versions::LiveVersions;
 use crate::topics::EventTopics;
 
 /// Response header naming the version that served the request (`tasks.v2`).
@@ -80,9 +80,10 @@ impl<T: Projection> ReadModel<T> {
         }
     }
 
-    /// The version the query API serves now.
-    pub async fn live(pool: &PgPool, topics: &EventTopics) -> Result<Self, ReadModelError> {
-        let version = versions::live_version(pool, T::NAME)
+    /// The version the query API serves now (from the process's cache).
+    pub async fn live(live: &LiveVersions, topics: &EventTopics) -> Result<Self, ReadModelError> {
+        let version = live
+            .of(T::NAME)
             .await?
             .ok_or(ReadModelError::NoLiveVersion(T::NAME))?;
         Ok(Self::of_version(version, topics))

@@ -6,16 +6,26 @@
 //!   consumer validating a value against the schema its id names also checks
 //!   that the producer picked the right schema;
 //! - `data` replaced by the event's own schema, inlined rather than referenced
-//!   through `$defs`/`$ref`: registries' compatibility checkers (rivven-schema's
-//!   among them) compare `properties` structurally and do not follow `$ref`,
-//!   so a referenced `data` would hide exactly the changes the check is for;
+//!   through `$defs`/`$ref`: registries' compatibility checkers compare
+//!   `properties` structurally and need not follow `$ref`, so a referenced
+//!   `data` would hide exactly the changes the check is for;
 //! - no `$id`: the registry id names it. Clients key compiled schemas by `$id`
 //!   when there is one (schema_registry_converter does), and every registered
-//!   version of a subject would share it.
+//!   version of a subject would share it;
+//! - `$schema` draft-07 instead of the sources' 2020-12: Apicurio Registry's
+//!   compatibility checker knows drafts 4, 6 and 7 only and answers a check
+//!   against a 2020-12 (or 2019-09) version with HTTP 500 "could not determine
+//!   version", so a command API could not restart against it. The documents
+//!   use only keywords that mean the same in both drafts (`type`,
+//!   `properties`, `required`, `additionalProperties`, `const`, `enum`,
+//!   `items`, lengths, bounds, `pattern`, `format`); a test keeps it so.
 
 use serde_json::{Map, Value, json};
 
 use crate::{EventSchema, envelope_schema};
+
+/// The JSON Schema dialect of every registry schema (see the module docs).
+pub const REGISTRY_DIALECT: &str = "http://json-schema.org/draft-07/schema#";
 
 /// The record name of an event type at a version, e.g. `task.TaskCreated.v2`.
 /// It is the composed schema's `title`, which is what Confluent's
@@ -36,6 +46,7 @@ pub fn registry_schema(schema: &EventSchema) -> Value {
     if let Some(map) = document.as_object_mut() {
         map.remove("$id");
     }
+    document["$schema"] = json!(REGISTRY_DIALECT);
     document["title"] = json!(record_name(schema));
     document["description"] = json!(format!(
         "An event envelope whose data is {} version {} (envelope.v1 with data inlined).",
@@ -76,8 +87,48 @@ mod tests {
     use super::*;
     use crate::{all, find};
 
+    /// Keywords of the event schemas that draft-07 and 2020-12 read alike.
+    const KEYWORDS_SHARED_WITH_DRAFT_07: &[&str] = &[
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "const",
+        "enum",
+        "items",
+        "uniqueItems",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "pattern",
+        "format",
+    ];
+
     fn validator(schema: &EventSchema) -> jsonschema::Validator {
-        jsonschema::draft202012::new(&registry_schema(schema)).expect("compiles")
+        jsonschema::draft7::new(&registry_schema(schema)).expect("compiles")
+    }
+
+    /// Every keyword in `value` (property names under `properties` are names, not keywords).
+    fn keywords(value: &Value, found: &mut std::collections::BTreeSet<String>) {
+        if let Value::Object(map) = value {
+            for (key, child) in map {
+                found.insert(key.clone());
+                match (key.as_str(), child) {
+                    ("properties", Value::Object(properties)) => {
+                        properties.values().for_each(|p| keywords(p, found))
+                    }
+                    ("const" | "enum", _) => {}
+                    _ => keywords(child, found),
+                }
+            }
+        }
     }
 
     fn renamed_envelope() -> Value {
@@ -105,6 +156,21 @@ mod tests {
         assert_eq!(texts.len(), all().len());
         for schema in all() {
             validator(schema);
+        }
+    }
+
+    #[test]
+    fn declares_draft_07_and_uses_only_keywords_that_mean_the_same_there() {
+        for schema in all() {
+            let document = registry_schema(schema);
+            assert_eq!(document["$schema"], REGISTRY_DIALECT);
+            let mut found = std::collections::BTreeSet::new();
+            keywords(&document, &mut found);
+            let foreign: Vec<_> = found
+                .iter()
+                .filter(|keyword| !KEYWORDS_SHARED_WITH_DRAFT_07.contains(&keyword.as_str()))
+                .collect();
+            assert!(foreign.is_empty(), "{}: {foreign:?}", record_name(schema));
         }
     }
 

@@ -19,6 +19,27 @@ pub fn registry_url() -> String {
     }
 }
 
+/// The Apicurio Registry version the local registry runs (`infra/apicurio/pom.xml`).
+pub fn pinned_apicurio_version() -> String {
+    let pom = repo_file("infra/apicurio/pom.xml");
+    let (_, rest) = pom
+        .split_once("<apicurio.version>")
+        .expect("the pom pins apicurio.version");
+    rest.split_once('<')
+        .expect("a closing tag")
+        .0
+        .trim()
+        .to_owned()
+}
+
+/// A file of the repository, as text.
+pub fn repo_file(path: &str) -> String {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("{}: {error}", full.display()))
+}
+
 /// A command API configuration for `env` that registers its schemas at the local registry.
 pub fn command_api_config(env: &TestEnv) -> command_api::Config {
     command_api::Config {
@@ -47,6 +68,26 @@ impl RegistryApi {
             url: registry_url(),
             http: reqwest::Client::new(),
         }
+    }
+
+    /// Apicurio's `GET /apis/registry/v3/system/info` (beside its ccompat API):
+    /// the product name and version that answer at the registry URL.
+    pub async fn system_info(&self) -> (String, String) {
+        let base = self
+            .url
+            .rsplit_once("/apis/ccompat/")
+            .map(|(base, _)| base)
+            .unwrap_or_else(|| panic!("{} is not an Apicurio ccompat URL", self.url));
+        let response = self
+            .http
+            .get(format!("{base}/apis/registry/v3/system/info"))
+            .send()
+            .await
+            .expect("registry answers");
+        assert!(response.status().is_success(), "system info: {response:?}");
+        let body: Value = response.json().await.expect("registry JSON");
+        let field = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
+        (field("name"), field("version"))
     }
 
     pub async fn subjects(&self) -> Vec<String> {

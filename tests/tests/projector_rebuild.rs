@@ -360,6 +360,17 @@ async fn live_version(pool: &PgPool) -> Option<u32> {
         .unwrap()
 }
 
+/// The query API learns of a switch by a notification at its commit, so
+/// within moments of it: waits (briefly) until it serves `expected`.
+async fn assert_served_by(query: &str, expected: &str) {
+    eventually(
+        Duration::from_secs(5),
+        &format!("the query API serves {expected}"),
+        || async { served_by(query).await == expected },
+    )
+    .await;
+}
+
 async fn served_by(query: &str) -> String {
     let response = tests::auth::client()
         .get(format!("{query}/v1/tasks?limit=1"))
@@ -388,7 +399,7 @@ async fn rollback_drop_and_reset() {
         caught_up(&pool, V1, &topic, &ends)
     })
     .await;
-    assert_eq!(served_by(&query.url).await, V1);
+    assert_served_by(&query.url, V1).await;
 
     let started = cli(&env, &database, &["rebuild", "tasks", "--no-wait"]).await;
     assert_eq!(started.code, 0, "{started:?}");
@@ -398,7 +409,7 @@ async fn rollback_drop_and_reset() {
         || async { live_version(&pool).await == Some(2) },
     )
     .await;
-    assert_eq!(served_by(&query.url).await, V2);
+    assert_served_by(&query.url, V2).await;
 
     // The version that just stopped serving may still be read by queries in flight.
     let too_soon = cli(&env, &database, &["drop", "tasks"]).await;
@@ -411,7 +422,7 @@ async fn rollback_drop_and_reset() {
     let rolled_back = cli(&env, &database, &["rollback", "tasks"]).await;
     assert_eq!(rolled_back.code, 0, "{rolled_back:?}");
     assert_eq!(live_version(&pool).await, Some(1));
-    assert_eq!(served_by(&query.url).await, V1);
+    assert_served_by(&query.url, V1).await;
 
     let dropped = cli(&env, &database, &["drop", "tasks.v2", "--force"]).await;
     assert_eq!(dropped.code, 0, "{dropped:?}");
@@ -450,7 +461,7 @@ async fn rollback_drop_and_reset() {
         },
     )
     .await;
-    assert_eq!(served_by(&query.url).await, V1);
+    assert_served_by(&query.url, V1).await;
 
     // Reset: an operator lost a task's rows; re-applying its partition restores them.
     let lost = sqlx::query(

@@ -1,5 +1,6 @@
-//! The command API with a real Confluent-compatible schema registry (the
-//! rivven-schema process `scripts/infra.sh` starts) and the real Kafka:
+//! The command API with the schema registry users deploy (Apicurio Registry
+//! through its Confluent-compatible API, the process `scripts/infra.sh`
+//! starts, the version docker-compose.kafka.yml ships) and the real Kafka:
 //! registration, the wire format, restore from framed values, refusal of a
 //! BACKWARD-incompatible schema, the projector over both encodings, and the
 //! example analytics consumer.
@@ -20,7 +21,9 @@ use tests::read_side::database::{TestDatabase, caught_up};
 use tests::read_side::eventually;
 use tests::read_side::model::{actual, assert_same, end_offsets, expected};
 use tests::read_side::services::{InProcess as ReadSideService, PROJECTION, projector_config};
-use tests::schema_registry::{RegistryApi, command_api_config, registry_url};
+use tests::schema_registry::{
+    RegistryApi, command_api_config, pinned_apicurio_version, registry_url, repo_file,
+};
 use uuid::Uuid;
 
 const FRAMED_CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
@@ -80,6 +83,24 @@ fn event_schema_of(envelope: &Value) -> &'static schemas::EventSchema {
     schemas::find(stream_type, event_type, version).expect("a known event type and version")
 }
 
+/// One registry behaviour is tested, and it is the one users deploy: the
+/// registry these tests talk to is the Apicurio release the compose file ships.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tests_run_the_registry_the_compose_file_ships() {
+    let pinned = pinned_apicurio_version();
+    let compose = repo_file("docker-compose.kafka.yml");
+    let image = format!("image: apicurio/apicurio-registry:{pinned}\n");
+    assert!(
+        compose.contains(&image),
+        "docker-compose.kafka.yml must ship `{}`",
+        image.trim()
+    );
+
+    let (name, version) = RegistryApi::local().system_info().await;
+    assert!(name.starts_with("Apicurio Registry"), "{name}");
+    assert_eq!(version, pinned, "the registry at {}", registry_url());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registers_every_subject_and_frames_every_value_with_its_schema_id() {
     let env = TestEnv::new();
@@ -125,7 +146,8 @@ async fn registers_every_subject_and_frames_every_value_with_its_schema_id() {
                 id,
                 "the id is the latest version of the event's subject"
             );
-            let validator = jsonschema::draft202012::new(&stored.schema).expect("schema compiles");
+            // As a validating consumer would: in the dialect the schema declares.
+            let validator = jsonschema::validator_for(&stored.schema).expect("schema compiles");
             let errors: Vec<String> = validator
                 .iter_errors(&envelope)
                 .map(|e| e.to_string())
@@ -228,7 +250,12 @@ async fn a_backward_incompatible_schema_change_is_refused_at_start() {
             reason,
         } => {
             assert_eq!(refused, subject);
-            assert!(reason.contains("title"), "the registry's reason: {reason}");
+            // The registry's own words (Apicurio names the JSON pointer of
+            // each incompatible change), not a placeholder.
+            assert!(
+                reason.contains("/properties/data"),
+                "the registry's reason: {reason}"
+            );
         }
         other => panic!("expected IncompatibleSchema, got: {other}"),
     }

@@ -2,7 +2,8 @@
 //! through `schema_registry_converter`; the converter has no call for a
 //! subject's compatibility level, and its compatibility check answers a bare
 //! yes/no (and on `/versions`, not `/versions/latest`), so those few REST calls
-//! are made here, with the registry's reasons kept for the error message.
+//! are made here, with the registry's reasons kept for the error message
+//! (asked of Apicurio's own API when its ccompat API gives none).
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use schema_registry_converter::schema_registry_common::{SchemaType, SuppliedSche
 use serde::Deserialize;
 use serde_json::json;
 
+use super::apicurio;
 use super::error::{Operation, RegistryError};
 
 /// The registry's REST media type (Confluent's v1 API).
@@ -28,7 +30,8 @@ pub struct RegistryClient {
 #[derive(Debug, Deserialize)]
 pub struct Compatibility {
     pub is_compatible: bool,
-    /// Why not, when the registry says (Confluent with `verbose=true`, rivven-schema always).
+    /// Why not, when the registry says (Confluent with `verbose=true`; Apicurio
+    /// never, see [`RegistryClient::refusal_reason`]).
     #[serde(default)]
     pub messages: Vec<String>,
 }
@@ -126,6 +129,24 @@ impl RegistryClient {
             .await
             .map_err(|error| self.failed(&operation, error.to_string()))?;
         self.json(response, &operation).await
+    }
+
+    /// Why the registry refused `schema` for `subject`: the check's own
+    /// messages, else (Apicurio) the causes its v3 API gives.
+    pub async fn refusal_reason(
+        &self,
+        subject: &str,
+        schema: &str,
+        verdict: &Compatibility,
+    ) -> String {
+        if verdict.messages.is_empty() {
+            let causes =
+                apicurio::incompatibility_causes(&self.http, &self.base_url, subject, schema).await;
+            if !causes.is_empty() {
+                return causes.join("; ");
+            }
+        }
+        verdict.reason()
     }
 
     /// Registers `schema` under `subject` (a no-op returning the existing id

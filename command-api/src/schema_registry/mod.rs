@@ -12,6 +12,7 @@
 //! published shape against accidental edits. The registered schema is the
 //! envelope with that event's `data` inlined (see `schemas::registry_schema`).
 
+mod apicurio;
 mod client;
 mod error;
 mod schema_ids;
@@ -50,13 +51,12 @@ pub async fn register(
         // Before the check: a subject left at NONE would accept anything.
         client.set_compatibility(subject, COMPATIBILITY).await?;
         if client.has_versions(subject).await? {
-            let verdict = client
-                .check_compatibility(subject, &schemas::registry_schema_text(schema))
-                .await?;
+            let text = schemas::registry_schema_text(schema);
+            let verdict = client.check_compatibility(subject, &text).await?;
             if !verdict.is_compatible {
                 return Err(RegistryError::Incompatible {
                     subject: subject.clone(),
-                    reason: verdict.reason(),
+                    reason: client.refusal_reason(subject, &text, &verdict).await,
                 });
             }
         }

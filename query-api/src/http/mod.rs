@@ -28,6 +28,7 @@ use crate::config::ConsistencySettings;
 use crate::consistency::{
     CONSISTENCY_HEADER, CheckpointWatcher, OutOfBounds, Outcome, ReadConsistency, TopicBounds,
 };
+use crate::live_versions::LiveVersions;
 use crate::read_model::{Projection, ReadModel, ReadModelError, VERSION_HEADER};
 use crate::topics::EventTopics;
 pub use observe::observe;
@@ -37,6 +38,8 @@ use platform::position::Position;
 pub struct AppState {
     pub pool: PgPool,
     pub watcher: Arc<CheckpointWatcher>,
+    /// Which version of each projection is live.
+    pub live: Arc<LiveVersions>,
     pub bounds: Arc<TopicBounds>,
     pub consistency: ConsistencySettings,
     /// The topics a position token may name.
@@ -67,7 +70,7 @@ impl AppState {
 
     /// The version of projection `T` this request reads, for all its statements.
     pub async fn read_model<T: Projection>(&self) -> Result<ReadModel<T>, ApiError> {
-        ReadModel::live(&self.pool, &self.topics)
+        ReadModel::live(&self.live, &self.topics)
             .await
             .map_err(|error| match error {
                 ReadModelError::Database(error) => crate::store::database_error(error),

@@ -76,7 +76,12 @@ pub async fn lock_all(
     rows.iter().map(from_row).collect()
 }
 
-/// The version the query API serves (read per request: one indexed row).
+/// The `LISTEN`/`NOTIFY` channel on which every change of
+/// `projection_versions` names its projection, at commit (a trigger, see
+/// migration 0007), so readers can cache the live versions.
+pub const NOTIFY_CHANNEL: &str = "projection_versions";
+
+/// The version the query API serves (one indexed row).
 pub async fn live_version<'e>(
     executor: impl PgExecutor<'e>,
     name: &str,
