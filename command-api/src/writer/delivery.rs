@@ -3,19 +3,12 @@
 //!
 //! rdkafka's `commit_transaction` first flushes, and its flush polls in steps
 //! of 100 ms that never end early: any record still in flight when the commit
-//! starts costs 100 ms. So the writer serves the reports itself until every
-//! record of the transaction is delivered and released, and only then
-//! commits, which then flushes nothing.
-//!
-//! The writer's thread polls its producer (a `BaseProducer`), not a
-//! background thread of rdkafka's `ThreadedProducer`: that thread polls in
-//! 100 ms rounds whose last millisecond spins (the remaining time is
-//! truncated to 0 ms), about 1% of a core per partition writer while idle.
+//! starts costs 100 ms. So the writer waits here until every record of the
+//! transaction is delivered and released (the producer's background thread
+//! serves the reports), and only then commits, which then flushes nothing.
 
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
-
-use rdkafka::producer::{BaseProducer, Producer};
 
 use rdkafka::client::ClientContext;
 use rdkafka::error::KafkaError;
@@ -26,10 +19,8 @@ use rdkafka::producer::{DeliveryResult, ProducerContext};
 #[derive(Default)]
 pub struct DeliveryLog {
     outcomes: Mutex<Vec<Option<Result<i64, KafkaError>>>>,
+    reported: Condvar,
 }
-
-/// How long the writer sleeps between polls while it waits for reports.
-const POLL_PAUSE: Duration = Duration::from_micros(50);
 
 impl DeliveryLog {
     /// Forgets the previous transaction and expects `records` reports.
@@ -39,12 +30,22 @@ impl DeliveryLog {
         outcomes.resize_with(records, || None);
     }
 
-    fn all_reported(&self) -> bool {
-        self.outcomes
-            .lock()
-            .expect("delivery log lock")
-            .iter()
-            .all(Option::is_some)
+    /// Waits until every expected record has a report; false on timeout.
+    pub fn wait_all(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut outcomes = self.outcomes.lock().expect("delivery log lock");
+        while outcomes.iter().any(Option::is_none) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            outcomes = self
+                .reported
+                .wait_timeout(outcomes, left)
+                .expect("delivery log lock")
+                .0;
+        }
+        true
     }
 
     /// The offsets of every record, once all were delivered.
@@ -79,39 +80,6 @@ impl ProducerContext for DeliveryLog {
         {
             *slot = Some(outcome);
         }
-    }
-}
-
-/// How long the writer waits, once every report is in, for the producer to
-/// release the records (it does so just after serving their reports).
-const RELEASE_WAIT: Duration = Duration::from_millis(100);
-
-/// Serves `producer`'s reports until every expected record has one (false
-/// when `timeout` runs out first), then until the producer has released
-/// them (at most [`RELEASE_WAIT`]), so that the commit flushes nothing.
-pub fn serve_reports(producer: &BaseProducer<DeliveryLog>, timeout: Duration) -> bool {
-    let reported = poll_until(producer, timeout, || producer.context().all_reported());
-    if reported {
-        poll_until(producer, RELEASE_WAIT, || producer.in_flight_count() == 0);
-    }
-    reported
-}
-
-fn poll_until(
-    producer: &BaseProducer<DeliveryLog>,
-    timeout: Duration,
-    done: impl Fn() -> bool,
-) -> bool {
-    let deadline = Instant::now() + timeout;
-    loop {
-        // One event per call at most, without waiting.
-        producer.poll(Duration::ZERO);
-        if done() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(POLL_PAUSE);
+        self.reported.notify_all();
     }
 }

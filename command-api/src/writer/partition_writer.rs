@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use events::{Aggregate, Command};
 use platform::position::Position;
 use rdkafka::error::KafkaError;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 
 use super::batch::{self, Decision, PendingRecord};
-use super::delivery::{DeliveryLog, serve_reports};
+use super::delivery::DeliveryLog;
 use super::record;
 use super::restore::restore;
 use super::stream_table::{Overlay, StreamTable};
@@ -22,7 +22,7 @@ use super::value_format::{UnregisteredEvent, ValueFormat};
 use super::{CommandOutcome, CommandRequest};
 use crate::rejection::Rejection;
 
-type TransactionalProducer = BaseProducer<DeliveryLog>;
+type TransactionalProducer = ThreadedProducer<DeliveryLog>;
 
 #[derive(Debug, Clone)]
 pub struct WriterSettings {
@@ -175,11 +175,7 @@ impl<A: Aggregate> PartitionWriter<A> {
         while !self.should_stop() {
             let first = match self.receiver.recv_timeout(Duration::from_millis(100)) {
                 Ok(request) => request,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    // Idle: serve whatever the producer has to say (errors, logs).
-                    producer.poll(Duration::ZERO);
-                    continue;
-                }
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
             };
             let mut requests = vec![first];
@@ -343,10 +339,14 @@ impl<A: Aggregate> PartitionWriter<A> {
                 ));
             producer.send(record).map_err(|(error, _)| error)?;
         }
-        if !serve_reports(producer, self.settings.transaction_timeout) {
+        if !producer
+            .context()
+            .wait_all(self.settings.transaction_timeout)
+        {
             return Err(KafkaError::Canceled);
         }
         let offsets = producer.context().offsets()?;
+        wait_until_released(producer);
         producer.commit_transaction(self.settings.transaction_timeout)?;
         Ok(offsets)
     }
@@ -369,6 +369,15 @@ impl<A: Aggregate> PartitionWriter<A> {
             return Ok(());
         }
         Err(WriterExit::Kafka(error))
+    }
+}
+
+/// Delivered records are released by the producer's polling thread just
+/// after their report; committing before that would cost 100 ms (see `delivery`).
+fn wait_until_released(producer: &TransactionalProducer) {
+    let deadline = Instant::now() + Duration::from_millis(100);
+    while producer.in_flight_count() > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_micros(50));
     }
 }
 
