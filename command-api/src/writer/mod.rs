@@ -5,6 +5,7 @@
 mod batch;
 mod delivery;
 mod partition_writer;
+mod polled_producer;
 pub(crate) mod record;
 mod restore;
 mod stream_table;

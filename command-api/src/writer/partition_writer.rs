@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use events::{Aggregate, Command};
 use platform::position::Position;
 use rdkafka::error::KafkaError;
-use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 
 use super::batch::{self, Decision, PendingRecord};
 use super::delivery::DeliveryLog;
+use super::polled_producer::PolledProducer;
 use super::record;
 use super::restore::restore;
 use super::stream_table::{Overlay, StreamTable};
@@ -22,7 +23,7 @@ use super::value_format::{UnregisteredEvent, ValueFormat};
 use super::{CommandOutcome, CommandRequest};
 use crate::rejection::Rejection;
 
-type TransactionalProducer = ThreadedProducer<DeliveryLog>;
+type TransactionalProducer = PolledProducer;
 
 #[derive(Debug, Clone)]
 pub struct WriterSettings {
@@ -85,6 +86,8 @@ enum WriterExit {
     Stopped,
     #[error("Kafka error: {0}")]
     Kafka(#[from] KafkaError),
+    #[error("cannot start the producer's polling thread: {0}")]
+    Thread(#[from] std::io::Error),
 }
 
 impl<A: Aggregate> PartitionWriter<A> {
@@ -139,7 +142,7 @@ impl<A: Aggregate> PartitionWriter<A> {
             "{}.{}.{}",
             settings.group_id, settings.topic, self.partition
         );
-        let producer: TransactionalProducer = platform::kafka::client_config(&settings.brokers)
+        let producer: BaseProducer<DeliveryLog> = platform::kafka::client_config(&settings.brokers)
             .set("transactional.id", &transactional_id)
             .set(
                 "transaction.timeout.ms",
@@ -148,6 +151,7 @@ impl<A: Aggregate> PartitionWriter<A> {
             .set("linger.ms", "0")
             .set("compression.type", "lz4")
             .create_with_context(DeliveryLog::default())?;
+        let producer = PolledProducer::start(producer, format!("reports-{}", self.partition))?;
 
         // Fences every older producer with this id and aborts its open transaction.
         let started = Instant::now();
