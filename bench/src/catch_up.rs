@@ -35,28 +35,9 @@ pub async fn run(args: &Args) -> anyhow::Result<Vec<Figure>> {
         started.elapsed().as_secs_f64()
     );
 
-    let config = projector::Config {
-        addr: "127.0.0.1:0".parse()?,
-        database_url: database.clone(),
-        kafka: platform::config::KafkaSettings {
-            brokers: args.brokers.clone(),
-            topic_prefix: prefix.clone(),
-            partitions: args.partitions,
-        },
-        group_prefix: prefix.clone(),
-        // The figure is the tasks projection's catch-up alone.
-        projections: Some(vec!["tasks".into()]),
-        process_managers: projector::process::ProcessManagerSettings::for_command_api(
-            "http://127.0.0.1:8081",
-        ),
-        batch: projector::config::BatchSettings::default(),
-        session_timeout: Duration::from_secs(6),
-        db_max_connections: 4,
-        replication: 1,
-        switch_max_lag: 1000,
-        auth: crate::auth::settings(),
-        http: platform::config::HttpSettings::without_rate_limits(),
-    };
+    // The figure is the tasks projection's catch-up alone.
+    let config =
+        crate::read_side::projector_config(args, &prefix, &database, Some(vec!["tasks".into()]))?;
     let pool = platform::postgres::connect(&database, 2).await?;
     let started = Instant::now();
     let application = projector::Application::build(config).await?;

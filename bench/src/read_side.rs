@@ -36,24 +36,8 @@ pub async fn start_projector(
 ) -> anyhow::Result<tokio::sync::oneshot::Sender<()>> {
     platform::kafka::ensure_topic(&args.brokers, &format!("{prefix}tasks"), args.partitions, 1)
         .await?;
-    let projector = projector::Application::build(projector::Config {
-        addr: "127.0.0.1:0".parse()?,
-        database_url: database.to_owned(),
-        kafka: kafka_settings(args, prefix),
-        group_prefix: prefix.to_owned(),
-        projections: None,
-        process_managers: projector::process::ProcessManagerSettings::for_command_api(
-            "http://127.0.0.1:8081",
-        ),
-        batch: projector::config::BatchSettings::default(),
-        session_timeout: Duration::from_secs(6),
-        db_max_connections: 4,
-        replication: 1,
-        switch_max_lag: 1000,
-        auth: crate::auth::settings(),
-        http: platform::config::HttpSettings::without_rate_limits(),
-    })
-    .await?;
+    let projector =
+        projector::Application::build(projector_config(args, prefix, database, None)?).await?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(projector.run_until_stopped(async {
         let _ = stopped.await;
@@ -86,6 +70,33 @@ pub async fn start_query_api(
         let _ = stopped.await;
     }));
     Ok((query_url, stop))
+}
+
+/// The projector the benchmarks run: `projections` (all when `None`) on
+/// `prefix`'s topics and `database`.
+pub fn projector_config(
+    args: &Args,
+    prefix: &str,
+    database: &str,
+    projections: Option<Vec<String>>,
+) -> anyhow::Result<projector::Config> {
+    Ok(projector::Config {
+        addr: "127.0.0.1:0".parse()?,
+        database_url: database.to_owned(),
+        kafka: kafka_settings(args, prefix),
+        group_prefix: prefix.to_owned(),
+        projections,
+        process_managers: projector::process::ProcessManagerSettings::for_command_api(
+            "http://127.0.0.1:8081",
+        ),
+        batch: projector::config::BatchSettings::default(),
+        session_timeout: Duration::from_secs(6),
+        db_max_connections: 4,
+        replication: 1,
+        switch_max_lag: 1000,
+        auth: crate::auth::settings(),
+        http: platform::config::HttpSettings::without_rate_limits(),
+    })
 }
 
 fn kafka_settings(args: &Args, prefix: &str) -> platform::config::KafkaSettings {

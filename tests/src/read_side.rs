@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod database;
 pub mod model;
+pub mod next_deploy;
 pub mod producer;
 pub mod services;
 pub mod story;

@@ -21,16 +21,14 @@ use std::time::Duration;
 
 use events::task::TaskEvent;
 use projector::project_archival::ProjectArchival;
-use projector::projection::{Applied, Decoded, Projection, ProjectionId};
 use projector::projects::Projects;
-use projector::tasks::{TaskRecord, Tasks};
 use serde_json::{Value, json};
-use sqlx::PgConnection;
 use tests::TestEnv;
 use tests::auth::token;
 use tests::command_api::{self, InProcess as CommandApi};
 use tests::read_side::database::TestDatabase;
 use tests::read_side::eventually;
+use tests::read_side::next_deploy::NextDeploy;
 use tests::read_side::producer::EventProducer;
 use tests::read_side::services::{InProcess, projector_config, query_api_config};
 use tests::read_side::story::{Rng, TaskStory};
@@ -142,68 +140,10 @@ async fn create_project(commands: &str, query: &str, admin_token: &str, name: &s
     .await;
 }
 
-/// The release that fixes `tasks`: it reads `TaskCreated` at schema version
-/// 9 by upcasting it to version 2, and is the `tasks` projection in every
-/// other way (as `NextDeploy` in projector_parked.rs).
-struct FixedTasks;
-
-impl FixedTasks {
-    fn upcast_v9(value: &[u8]) -> Option<Vec<u8>> {
-        let mut envelope: Value = serde_json::from_slice(value).ok()?;
-        if envelope["event_type"] != "TaskCreated" || envelope["schema_version"] != 9 {
-            return None;
-        }
-        let data = envelope["data"].as_object_mut()?;
-        let name = data.remove("name")?;
-        data.insert("title".into(), name);
-        envelope["schema_version"] = json!(2);
-        serde_json::to_vec(&envelope).ok()
-    }
-}
-
-impl Projection for FixedTasks {
-    type Event = TaskRecord;
-
-    fn id(&self) -> ProjectionId {
-        Tasks::V1.id()
-    }
-
-    fn at_version(&self, _version: u32) -> Self {
-        FixedTasks
-    }
-
-    fn topic_names(&self) -> &'static [&'static str] {
-        Tasks::V1.topic_names()
-    }
-
-    fn tables(&self) -> Vec<String> {
-        Tasks::V1.tables()
-    }
-
-    fn decode(&self, value: Option<&[u8]>) -> Result<TaskRecord, String> {
-        Tasks::V1.decode(value).or_else(|error| {
-            let upcast = value.and_then(Self::upcast_v9).ok_or(error)?;
-            Tasks::V1.decode(Some(&upcast))
-        })
-    }
-
-    fn stream_tables(&self) -> Vec<(String, &'static str)> {
-        Tasks::V1.stream_tables()
-    }
-
-    async fn apply(
-        &self,
-        connection: &mut PgConnection,
-        records: &[&Decoded<TaskRecord>],
-    ) -> Result<Applied, sqlx::Error> {
-        Tasks::V1.apply(connection, records).await
-    }
-}
-
 /// The projector of the release with the fix, until the sender is fired.
 async fn start_fixed_projector(config: projector::Config) -> (String, oneshot::Sender<()>) {
     let application = projector::Application::builder(config)
-        .register(FixedTasks)
+        .register(NextDeploy)
         .register(Projects::V1)
         .register(ProjectArchival::V1)
         .build()

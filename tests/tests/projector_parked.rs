@@ -7,80 +7,19 @@ use std::time::Duration;
 
 use events::Envelope;
 use events::task::TaskEvent;
-use projector::projection::{Applied, Decoded, Projection, ProjectionId};
-use projector::tasks::{TaskRecord, Tasks};
 use read_model::parked::ParkedEvent;
 use serde_json::{Value, json};
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgPool, Row};
 use tests::TestEnv;
 use tests::read_side::cli::projector_cli;
 use tests::read_side::database::{TestDatabase, caught_up};
 use tests::read_side::eventually;
+use tests::read_side::next_deploy::NextDeploy;
 use tests::read_side::producer::EventProducer;
 use tests::read_side::services::{InProcess, PROJECTION, projector_config};
 use tests::read_side::story::{Rng, TaskStory};
 
 const PROJECTOR: &str = env!("CARGO_BIN_EXE_test-projector");
-
-/// The deploy that fixes the poison: it reads `TaskCreated` at schema
-/// version 9 — which this code base does not know (`title` renamed to
-/// `name`) — by upcasting it to version 2, and is the `tasks` projection in
-/// every other way. A real fix is the same thing in `events::task::codec`,
-/// shipped in a new build of the projector.
-struct NextDeploy;
-
-impl NextDeploy {
-    fn upcast_v9(value: &[u8]) -> Option<Vec<u8>> {
-        let mut envelope: Value = serde_json::from_slice(value).ok()?;
-        if envelope["event_type"] != "TaskCreated" || envelope["schema_version"] != 9 {
-            return None;
-        }
-        let data = envelope["data"].as_object_mut()?;
-        let name = data.remove("name")?;
-        data.insert("title".into(), name);
-        envelope["schema_version"] = json!(2);
-        serde_json::to_vec(&envelope).ok()
-    }
-}
-
-impl Projection for NextDeploy {
-    type Event = TaskRecord;
-
-    fn id(&self) -> ProjectionId {
-        Tasks::V1.id()
-    }
-
-    fn at_version(&self, _version: u32) -> Self {
-        NextDeploy
-    }
-
-    fn topic_names(&self) -> &'static [&'static str] {
-        Tasks::V1.topic_names()
-    }
-
-    fn tables(&self) -> Vec<String> {
-        Tasks::V1.tables()
-    }
-
-    fn decode(&self, value: Option<&[u8]>) -> Result<TaskRecord, String> {
-        Tasks::V1.decode(value).or_else(|error| {
-            let upcast = value.and_then(Self::upcast_v9).ok_or(error)?;
-            Tasks::V1.decode(Some(&upcast))
-        })
-    }
-
-    fn stream_tables(&self) -> Vec<(String, &'static str)> {
-        Tasks::V1.stream_tables()
-    }
-
-    async fn apply(
-        &self,
-        connection: &mut PgConnection,
-        records: &[&Decoded<TaskRecord>],
-    ) -> Result<Applied, sqlx::Error> {
-        Tasks::V1.apply(connection, records).await
-    }
-}
 
 async fn task(pool: &PgPool, task_id: uuid::Uuid) -> Option<(i64, String, String)> {
     sqlx::query("SELECT version, title, status FROM tasks_v1 WHERE task_id = $1")
