@@ -224,6 +224,7 @@ pub async fn start_command_api(args: &Args, topic_prefix: &str) -> anyhow::Resul
         command_timeout: Duration::from_secs(15),
         max_body_bytes: 65_536,
         replication: 1,
+        key_retention: Some(command_api::Config::DEFAULT_KEY_RETENTION),
         schema_registry_url: None,
         auth: crate::auth::settings(),
         http: platform::config::HttpSettings::without_rate_limits(),

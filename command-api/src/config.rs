@@ -32,6 +32,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `EVENTS_TOPIC_REPLICATION`, default 1: replication factor when the platform creates the topic.
     pub replication: i32,
+    /// `IDEMPOTENCY_KEY_RETENTION`, default `7d`: how long an `Idempotency-Key`
+    /// keeps its first answer, as `<n>s`, `<n>m`, `<n>h` or `<n>d`; `0` keeps
+    /// keys for good (and every stream's snapshot carries all of its keys).
+    pub key_retention: Option<Duration>,
     /// `SCHEMA_REGISTRY_URL`, default unset: when set, the event schemas are
     /// registered there at start and record values are framed with their ids
     /// (Confluent JSON Schema wire format); unset, values are plain JSON.
@@ -44,6 +48,9 @@ pub struct Config {
 }
 
 impl Config {
+    /// `IDEMPOTENCY_KEY_RETENTION`'s default, 7 days.
+    pub const DEFAULT_KEY_RETENTION: Duration = Duration::from_secs(7 * 86_400);
+
     pub fn from_env() -> Result<Self, ConfigError> {
         let advertised = env_or("COMMAND_API_ADVERTISED_URL", "");
         Ok(Self {
@@ -60,6 +67,7 @@ impl Config {
             command_timeout: Duration::from_millis(env_parse("COMMAND_TIMEOUT_MS", "15000")?),
             max_body_bytes: env_parse("COMMAND_MAX_BODY_BYTES", "65536")?,
             replication: env_parse("EVENTS_TOPIC_REPLICATION", "1")?,
+            key_retention: key_retention()?,
             schema_registry_url: schema_registry_url()?,
             auth: AuthSettings::from_env()?,
             http: HttpSettings::from_env(RouteClass::Commands)?,
@@ -83,4 +91,54 @@ fn schema_registry_url() -> Result<Option<String>, ConfigError> {
         });
     }
     Ok(Some(url.trim_end_matches('/').to_owned()))
+}
+
+fn key_retention() -> Result<Option<Duration>, ConfigError> {
+    let value = env_or("IDEMPOTENCY_KEY_RETENTION", "7d");
+    parse_retention(&value).map_err(|reason| ConfigError {
+        variable: "IDEMPOTENCY_KEY_RETENTION".into(),
+        value,
+        reason: reason.into(),
+    })
+}
+
+/// `0` is "forever"; anything else is a positive count of seconds, minutes, hours or days.
+fn parse_retention(value: &str) -> Result<Option<Duration>, &'static str> {
+    const FORMAT: &str = "expected 0 or a positive number followed by s, m, h or d, e.g. 7d";
+    if value == "0" {
+        return Ok(None);
+    }
+    let split = value.len().saturating_sub(1);
+    let (count, unit) = value.split_at(split);
+    let count: u64 = count.parse().map_err(|_| FORMAT)?;
+    let seconds_per_unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return Err(FORMAT),
+    };
+    match count.checked_mul(seconds_per_unit) {
+        Some(0) | None => Err(FORMAT),
+        Some(seconds) => Ok(Some(Duration::from_secs(seconds))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_reads_units_and_zero_as_forever() {
+        assert_eq!(parse_retention("0"), Ok(None));
+        assert_eq!(
+            parse_retention("7d"),
+            Ok(Some(Duration::from_secs(604_800)))
+        );
+        assert_eq!(parse_retention("90m"), Ok(Some(Duration::from_secs(5_400))));
+        assert_eq!(parse_retention("30s"), Ok(Some(Duration::from_secs(30))));
+        for refused in ["", "7", "d", "-1d", "0d", "1w", "1.5h"] {
+            assert!(parse_retention(refused).is_err(), "{refused}");
+        }
+    }
 }

@@ -7,11 +7,17 @@ use crate::{CommandParseError, DecodeError, ErrorKind};
 
 /// An event-sourced aggregate: its state is the left fold of its events with
 /// [`Aggregate::evolve`], starting from [`Default`] (the "not created" state).
-pub trait Aggregate: Default + Clone + Send + Sync + 'static {
+pub trait Aggregate:
+    Default + Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static
+{
     /// Names the stream type in envelopes, e.g. `"task"`.
     const STREAM_TYPE: &'static str;
     /// Names the topic the events go to (`events.{TOPIC_NAME}`), e.g. `"tasks"`.
     const TOPIC_NAME: &'static str;
+    /// The version of the state's serialized form in snapshots ([`crate::Snapshot`]).
+    /// Bump it with any change `Deserialize` cannot read from older snapshots:
+    /// streams whose snapshot has another version are replayed from their events.
+    const STATE_VERSION: u32 = 1;
 
     type Command: Command;
     type Event: DomainEvent;

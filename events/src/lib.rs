@@ -15,6 +15,7 @@ mod error_kind;
 mod fold;
 mod occurred_at;
 pub mod project;
+mod snapshot;
 pub mod task;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -29,6 +30,7 @@ pub use envelope::Envelope;
 pub use error_kind::ErrorKind;
 pub use fold::fold;
 pub use project::{Project, ProjectCommand, ProjectError, ProjectEvent};
+pub use snapshot::{SNAPSHOT_FORMAT, Snapshot, SnapshotCommand, SnapshotError, SnapshotHead};
 pub use task::{Task, TaskCommand, TaskError, TaskEvent};
 
 /// Parses an HTTP command for aggregate `A`: the text rules every aggregate

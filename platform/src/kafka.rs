@@ -25,6 +25,12 @@ pub enum TopicError {
     Kafka { topic: String, source: KafkaError },
     #[error("topic {topic} has no partitions in the cluster metadata after {waited:?}")]
     NotVisible { topic: String, waited: Duration },
+    #[error("topic {topic} has {found} partitions; it must have {expected}, as its events topic")]
+    PartitionsDiffer {
+        topic: String,
+        found: i32,
+        expected: i32,
+    },
 }
 
 /// An acknowledged append must survive the loss of one replica, so with 3
@@ -42,6 +48,51 @@ pub async fn ensure_topic(
     partitions: i32,
     replication: i32,
 ) -> Result<i32, TopicError> {
+    let configs = [("retention.ms", "-1"), ("retention.bytes", "-1")];
+    create_topic(brokers, topic, partitions, replication, &configs).await
+}
+
+/// The compacted topic of the snapshots of an events topic's streams.
+pub fn state_topic_of(events_topic: &str) -> String {
+    format!("{events_topic}.state")
+}
+
+/// Creates a state topic (see [`state_topic_of`]) when missing: compacted,
+/// with exactly the events topic's `partitions`, since a snapshot lives in
+/// the partition of the same number as its stream.
+pub async fn ensure_state_topic(
+    brokers: &str,
+    topic: &str,
+    partitions: i32,
+    replication: i32,
+) -> Result<i32, TopicError> {
+    // The latest snapshot of each stream is all a restore needs. Segments
+    // roll hourly so compaction can reach them; streams are never deleted,
+    // so no tombstones need a retention of their own.
+    let configs = [
+        ("cleanup.policy", "compact"),
+        ("segment.ms", "3600000"),
+        ("min.cleanable.dirty.ratio", "0.5"),
+        ("max.compaction.lag.ms", "86400000"),
+    ];
+    let found = create_topic(brokers, topic, partitions, replication, &configs).await?;
+    if found != partitions {
+        return Err(TopicError::PartitionsDiffer {
+            topic: topic.to_owned(),
+            found,
+            expected: partitions,
+        });
+    }
+    Ok(found)
+}
+
+async fn create_topic(
+    brokers: &str,
+    topic: &str,
+    partitions: i32,
+    replication: i32,
+    configs: &[(&str, &str)],
+) -> Result<i32, TopicError> {
     let kafka_error = |source| TopicError::Kafka {
         topic: topic.to_owned(),
         source,
@@ -49,10 +100,11 @@ pub async fn ensure_topic(
     let admin: AdminClient<DefaultClientContext> =
         client_config(brokers).create().map_err(kafka_error)?;
     let min_insync_replicas = min_insync_replicas(replication).to_string();
-    let new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication))
-        .set("retention.ms", "-1")
-        .set("retention.bytes", "-1")
+    let mut new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication))
         .set("min.insync.replicas", &min_insync_replicas);
+    for (name, value) in configs {
+        new_topic = new_topic.set(name, value);
+    }
     let results = admin
         .create_topics(
             [&new_topic],

@@ -25,6 +25,7 @@ pub fn config(env: &TestEnv) -> command_api::Config {
         command_timeout: Duration::from_millis(20_000),
         max_body_bytes: 65_536,
         replication: 1,
+        key_retention: Some(command_api::Config::DEFAULT_KEY_RETENTION),
         schema_registry_url: None,
         auth: crate::auth::settings(),
         http: platform::config::HttpSettings::without_rate_limits(),

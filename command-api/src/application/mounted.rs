@@ -77,6 +77,9 @@ async fn start<A: Aggregate>(
     let partitions =
         platform::kafka::ensure_topic(brokers, &topic, config.kafka.partitions, config.replication)
             .await?;
+    let state_topic = platform::kafka::state_topic_of(&topic);
+    platform::kafka::ensure_state_topic(brokers, &state_topic, partitions, config.replication)
+        .await?;
 
     let value_format = match &config.schema_registry_url {
         Some(url) => {
@@ -95,10 +98,12 @@ async fn start<A: Aggregate>(
     let registry = Arc::new(Registry::<A>::new(WriterSettings {
         brokers: brokers.clone(),
         topic: topic.clone(),
+        state_topic,
         group_id: config.group_id.clone(),
         transaction_timeout: config.transaction_timeout,
         batch_max: config.batch_max,
         value_format,
+        key_retention: config.key_retention,
     }));
     let keys = KeyIndex::default();
     let key_indexer = KeyIndexer::start(brokers, &topic, partitions, keys.clone())?;

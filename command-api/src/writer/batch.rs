@@ -1,7 +1,7 @@
 //! Deciding one command against the batch's overlay: idempotency, the
 //! expected version, then the aggregate's own `decide`.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use events::{Aggregate, Command, Envelope};
 
 use super::stream_table::{Overlay, RecordRef, RecordedCommand, StreamTable};
@@ -30,10 +30,13 @@ pub struct PendingRecord {
     pub fingerprint: Option<String>,
 }
 
+/// `keys_since`: idempotency keys recorded before it are forgotten
+/// (`IDEMPOTENCY_KEY_RETENTION`); `None` keeps them for good.
 pub fn decide<A: Aggregate>(
     table: &StreamTable<A>,
     overlay: &mut Overlay<A>,
     request: &CommandRequest<A>,
+    keys_since: Option<DateTime<Utc>>,
     records: &mut Vec<PendingRecord>,
 ) -> Result<Decision, Rejection> {
     let stream_id = request.stream_id;
@@ -44,21 +47,20 @@ pub fn decide<A: Aggregate>(
         return Err(Rejection::domain(A::not_found()));
     }
 
-    if let Some(idempotency) = &request.idempotency {
-        let key = (stream_id, idempotency.key.clone());
-        if let Some(known) = overlay.command(table, &key) {
-            if known.fingerprint != idempotency.fingerprint {
-                return Err(Rejection::IdempotencyKeyReused {
-                    key: idempotency.key.clone(),
-                });
-            }
-            return Ok(Decision::Unchanged {
-                version: known.version,
-                last_record: Some(known.last_record),
-                created: known.created,
-                replayed: true,
+    if let Some(idempotency) = &request.idempotency
+        && let Some(known) = stream.command(&idempotency.key, keys_since)
+    {
+        if known.fingerprint != idempotency.fingerprint {
+            return Err(Rejection::IdempotencyKeyReused {
+                key: idempotency.key.clone(),
             });
         }
+        return Ok(Decision::Unchanged {
+            version: known.version,
+            last_record: Some(known.last_record),
+            created: known.created,
+            replayed: true,
+        });
     }
 
     let exists = stream.aggregate.exists();
@@ -88,6 +90,7 @@ pub fn decide<A: Aggregate>(
 
     let created = stream.version == 0;
     let occurred_at = Utc::now();
+    let first_record = records.len();
     let fingerprint = request.idempotency.as_ref().map(|i| i.fingerprint.clone());
     for event in &events {
         stream.version += 1;
@@ -108,20 +111,25 @@ pub fn decide<A: Aggregate>(
     stream
         .tenant
         .get_or_insert_with(|| request.metadata.tenant_id.clone());
+    stream
+        .first_record
+        .get_or_insert(RecordRef::InBatch(first_record));
     stream.last_record = Some(RecordRef::InBatch(last_record));
     let version = stream.version;
-    overlay.put_stream(stream_id, stream);
     if let Some(idempotency) = &request.idempotency {
-        overlay.put_command(
-            (stream_id, idempotency.key.clone()),
+        stream.record_command(
             RecordedCommand {
+                key: idempotency.key.clone(),
                 fingerprint: idempotency.fingerprint.clone(),
                 version,
                 last_record: RecordRef::InBatch(last_record),
                 created,
+                recorded_at: occurred_at,
             },
+            keys_since,
         );
     }
+    overlay.put_stream(stream_id, stream);
     Ok(Decision::Appended {
         version,
         last_record,

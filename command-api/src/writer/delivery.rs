@@ -32,9 +32,15 @@ impl DeliveryLog {
 
     /// Waits until every expected record has a report; false on timeout.
     pub fn wait_all(&self, timeout: Duration) -> bool {
+        let expected = self.outcomes.lock().expect("delivery log lock").len();
+        self.wait_first(expected, timeout)
+    }
+
+    /// Waits until the first `count` records have a report; false on timeout.
+    pub fn wait_first(&self, count: usize, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut outcomes = self.outcomes.lock().expect("delivery log lock");
-        while outcomes.iter().any(Option::is_none) {
+        while outcomes.iter().take(count).any(Option::is_none) {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return false;
@@ -50,9 +56,15 @@ impl DeliveryLog {
 
     /// The offsets of every record, once all were delivered.
     pub fn offsets(&self) -> Result<Vec<i64>, KafkaError> {
+        self.offsets_of_first(usize::MAX)
+    }
+
+    /// The offsets of the first `count` records, once they were delivered.
+    pub fn offsets_of_first(&self, count: usize) -> Result<Vec<i64>, KafkaError> {
         let outcomes = self.outcomes.lock().expect("delivery log lock");
         outcomes
             .iter()
+            .take(count)
             .map(|outcome| match outcome {
                 Some(Ok(offset)) => Ok(*offset),
                 Some(Err(error)) => Err(error.clone()),

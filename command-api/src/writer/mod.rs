@@ -8,6 +8,7 @@ mod partition_writer;
 mod polled_producer;
 pub(crate) mod record;
 mod restore;
+mod snapshot;
 mod stream_table;
 mod value_format;
 

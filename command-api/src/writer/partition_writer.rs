@@ -1,6 +1,7 @@
 //! One thread per owned partition. It fences older writers, restores, then
 //! turns queued commands into transactions: decide the whole batch against an
-//! overlay, produce, commit, and only then apply the overlay and reply.
+//! overlay, produce the events and then the snapshot of every stream they
+//! changed, commit both at once, and only then apply the overlay and reply.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,7 +9,8 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use events::{Aggregate, Command};
+use chrono::{DateTime, Utc};
+use events::{Aggregate, Command, Snapshot};
 use platform::position::Position;
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
@@ -17,8 +19,9 @@ use super::batch::{self, Decision, PendingRecord};
 use super::delivery::DeliveryLog;
 use super::polled_producer::PolledProducer;
 use super::record;
-use super::restore::restore;
-use super::stream_table::{Overlay, StreamTable};
+use super::restore::{RestoreSource, restore};
+use super::snapshot::to_snapshot;
+use super::stream_table::{Overlay, StreamState, StreamTable};
 use super::value_format::{UnregisteredEvent, ValueFormat};
 use super::{CommandOutcome, CommandRequest};
 use crate::rejection::Rejection;
@@ -29,12 +32,27 @@ type TransactionalProducer = PolledProducer;
 pub struct WriterSettings {
     pub brokers: String,
     pub topic: String,
+    /// The compacted topic of the streams' snapshots, partitioned like `topic`.
+    pub state_topic: String,
     pub group_id: String,
     pub transaction_timeout: Duration,
     pub batch_max: usize,
     /// Plain JSON, or framed with the schema ids registered at start.
     pub value_format: ValueFormat,
+    /// How long an `Idempotency-Key` is remembered; `None`: for good.
+    pub key_retention: Option<Duration>,
 }
+
+impl WriterSettings {
+    /// Keys recorded before this instant are forgotten.
+    fn keys_since(&self) -> Option<DateTime<Utc>> {
+        let retention = chrono::Duration::from_std(self.key_retention?).ok()?;
+        Utc::now().checked_sub_signed(retention)
+    }
+}
+
+/// Snapshots written per transaction when a restore replayed many streams.
+const BACKFILL_CHUNK: usize = 2_000;
 
 /// How the rest of the service talks to a running writer.
 pub struct WriterHandle<A: Aggregate> {
@@ -156,22 +174,36 @@ impl<A: Aggregate> PartitionWriter<A> {
         // Fences every older producer with this id and aborts its open transaction.
         let started = Instant::now();
         self.retry_until_stopped(|| producer.init_transactions(Duration::from_secs(30)))?;
+        let source = RestoreSource {
+            brokers: &settings.brokers,
+            topic: &settings.topic,
+            state_topic: &settings.state_topic,
+            partition: self.partition,
+            keys_since: settings.keys_since(),
+        };
         let (mut table, report) =
-            restore::<A>(&settings.brokers, &settings.topic, self.partition, || {
-                self.should_stop()
-            })
-            .map_err(|error| match error {
+            restore::<A>(&source, || self.should_stop()).map_err(|error| match error {
                 KafkaError::Canceled => WriterExit::Stopped,
                 other => WriterExit::Kafka(other),
             })?;
+        self.backfill(&producer, &table, &report.replayed)?;
         metrics::histogram!("command_api_restore_duration_seconds")
             .record(started.elapsed().as_secs_f64());
+        let topic = settings.topic.clone();
+        metrics::counter!("command_api_restore_snapshots_total", "topic" => topic.clone())
+            .increment(report.snapshots);
+        metrics::counter!("command_api_restore_events_total", "topic" => topic.clone())
+            .increment(report.events);
+        metrics::counter!("command_api_snapshots_backfilled_total", "topic" => topic)
+            .increment(report.replayed.len() as u64);
         tracing::info!(
             partition = self.partition,
-            records = report.records,
+            snapshots = report.snapshots,
+            events = report.events,
             undecodable = report.undecodable,
+            backfilled = report.replayed.len(),
             streams = table.stream_count(),
-            elapsed_ms = report.elapsed.as_millis() as u64,
+            elapsed_ms = started.elapsed().as_millis() as u64,
             "partition restored"
         );
         self.ready.store(true, Ordering::Release);
@@ -223,8 +255,9 @@ impl<A: Aggregate> PartitionWriter<A> {
         let mut overlay = Overlay::<A>::default();
         let mut records: Vec<PendingRecord> = Vec::new();
         let mut decided = Vec::with_capacity(requests.len());
+        let keys_since = self.settings.keys_since();
         for request in requests {
-            match batch::decide(table, &mut overlay, &request, &mut records) {
+            match batch::decide(table, &mut overlay, &request, keys_since, &mut records) {
                 Ok(decision) => decided.push((request, decision)),
                 Err(rejection) => {
                     count(&request, rejection.metric_label());
@@ -233,7 +266,7 @@ impl<A: Aggregate> PartitionWriter<A> {
             }
         }
 
-        let payloads = match self.encode(&records) {
+        let payloads = match self.encode(&records, &overlay) {
             Ok(payloads) => payloads,
             Err(error) => {
                 // Nothing was produced and the table is untouched: the batch fails alone.
@@ -251,7 +284,7 @@ impl<A: Aggregate> PartitionWriter<A> {
             Vec::new()
         } else {
             metrics::histogram!("command_api_transaction_batch_size").record(records.len() as f64);
-            match self.append(producer, &records, &payloads) {
+            match self.append(producer, &records, &payloads, &overlay) {
                 Ok(offsets) => offsets,
                 Err(error) => {
                     for (request, _) in decided {
@@ -271,6 +304,40 @@ impl<A: Aggregate> PartitionWriter<A> {
             let _ = request.reply.send(Ok(outcome));
         }
         table.merge(overlay, &offsets);
+        Ok(())
+    }
+
+    /// Writes the snapshots a restore owes: of every stream it folded from
+    /// events (a log from before snapshots, or unreadable ones), in
+    /// transactions of their own, before the writer serves.
+    fn backfill(
+        &self,
+        producer: &TransactionalProducer,
+        table: &StreamTable<A>,
+        replayed: &[uuid::Uuid],
+    ) -> Result<(), WriterExit> {
+        for chunk in replayed.chunks(BACKFILL_CHUNK) {
+            let snapshots: Vec<Snapshot> = chunk
+                .iter()
+                .filter_map(|&stream_id| {
+                    let stream = table.stream(stream_id)?;
+                    snapshot_of(stream_id, stream).ok()
+                })
+                .collect();
+            producer.context().expect(snapshots.len());
+            self.retry_until_stopped(|| {
+                producer.begin_transaction()?;
+                self.send_snapshots(producer, &snapshots, 0)?;
+                self.commit(producer)
+            })?;
+        }
+        if !replayed.is_empty() {
+            tracing::info!(
+                partition = self.partition,
+                streams = replayed.len(),
+                "snapshots backfilled"
+            );
+        }
         Ok(())
     }
 
@@ -313,22 +380,36 @@ impl<A: Aggregate> PartitionWriter<A> {
     }
 
     /// The record values of the batch, before any transaction is begun.
-    fn encode(&self, records: &[PendingRecord]) -> Result<Vec<Vec<u8>>, UnregisteredEvent> {
-        records
+    fn encode(
+        &self,
+        records: &[PendingRecord],
+        overlay: &Overlay<A>,
+    ) -> Result<Vec<Vec<u8>>, EncodeError> {
+        // The snapshots' states are checked here too, so that none can fail mid-transaction.
+        for (_, stream) in overlay.streams() {
+            Snapshot::of(&stream.aggregate)?;
+        }
+        Ok(records
             .iter()
             .map(|pending| self.settings.value_format.encode(&pending.envelope))
-            .collect()
+            .collect::<Result<_, _>>()?)
     }
 
     /// Produces the records in one transaction and returns their offsets once committed.
+    /// The events go first: their offsets are part of the snapshots.
     fn append(
         &self,
         producer: &TransactionalProducer,
         records: &[PendingRecord],
         payloads: &[Vec<u8>],
+        overlay: &Overlay<A>,
     ) -> Result<Vec<i64>, KafkaError> {
         let content_type = self.settings.value_format.content_type();
-        producer.context().expect(records.len());
+        let touched: Vec<(uuid::Uuid, &StreamState<A>)> = overlay
+            .streams()
+            .map(|(id, stream)| (*id, stream))
+            .collect();
+        producer.context().expect(records.len() + touched.len());
         producer.begin_transaction()?;
         for (index, (pending, payload)) in records.iter().zip(payloads).enumerate() {
             let key = pending.envelope.stream_id.to_string();
@@ -345,14 +426,54 @@ impl<A: Aggregate> PartitionWriter<A> {
         }
         if !producer
             .context()
+            .wait_first(records.len(), self.settings.transaction_timeout)
+        {
+            return Err(KafkaError::Canceled);
+        }
+        let offsets = producer.context().offsets_of_first(records.len())?;
+        let snapshots: Vec<Snapshot> = touched
+            .iter()
+            .map(|(stream_id, stream)| {
+                let state = Snapshot::of(&stream.aggregate).unwrap_or_default();
+                to_snapshot(*stream_id, stream, state, &offsets)
+            })
+            .collect();
+        self.send_snapshots(producer, &snapshots, records.len())?;
+        self.commit(producer)?;
+        Ok(offsets)
+    }
+
+    /// Produces snapshots to the state topic's partition of the same number,
+    /// the delivery log's slots from `first_slot` on.
+    fn send_snapshots(
+        &self,
+        producer: &TransactionalProducer,
+        snapshots: &[Snapshot],
+        first_slot: usize,
+    ) -> Result<(), KafkaError> {
+        for (index, snapshot) in snapshots.iter().enumerate() {
+            let key = snapshot.stream_id.to_string();
+            let value = snapshot.to_bytes();
+            let record = BaseRecord::with_opaque_to(&self.settings.state_topic, first_slot + index)
+                .partition(self.partition)
+                .key(&key)
+                .payload(&value);
+            producer.send(record).map_err(|(error, _)| error)?;
+        }
+        Ok(())
+    }
+
+    /// Commits once every record of the transaction is delivered.
+    fn commit(&self, producer: &TransactionalProducer) -> Result<(), KafkaError> {
+        if !producer
+            .context()
             .wait_all(self.settings.transaction_timeout)
         {
             return Err(KafkaError::Canceled);
         }
-        let offsets = producer.context().offsets()?;
+        producer.context().offsets()?;
         wait_until_released(producer);
-        producer.commit_transaction(self.settings.transaction_timeout)?;
-        Ok(offsets)
+        producer.commit_transaction(self.settings.transaction_timeout)
     }
 
     /// After a failed transaction: abort it when Kafka allows, else give up
@@ -383,6 +504,27 @@ fn wait_until_released(producer: &TransactionalProducer) {
     while producer.in_flight_count() > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_micros(50));
     }
+}
+
+fn snapshot_of<A: Aggregate>(
+    stream_id: uuid::Uuid,
+    stream: &StreamState<A>,
+) -> Result<Snapshot, serde_json::Error> {
+    Ok(to_snapshot(
+        stream_id,
+        stream,
+        Snapshot::of(&stream.aggregate)?,
+        &[],
+    ))
+}
+
+/// Why a batch could not be encoded; nothing was produced.
+#[derive(Debug, thiserror::Error)]
+enum EncodeError {
+    #[error(transparent)]
+    Unregistered(#[from] UnregisteredEvent),
+    #[error("the aggregate's state does not serialize: {0}")]
+    State(#[from] serde_json::Error),
 }
 
 fn count<A: Aggregate>(request: &CommandRequest<A>, outcome: &'static str) {

@@ -10,3 +10,4 @@ mod idempotency;
 mod projects;
 mod restart;
 mod shutdown;
+mod snapshots;

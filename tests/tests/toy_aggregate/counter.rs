@@ -6,7 +6,7 @@ use events::{
 };
 use serde_json::{Value, json};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Counter {
     opened: bool,
 }
