@@ -5,7 +5,6 @@
 pub mod command_context;
 pub mod config;
 pub mod http;
-pub mod key_index;
 pub mod ownership;
 pub mod rejection;
 pub mod schema_registry;

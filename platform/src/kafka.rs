@@ -86,6 +86,44 @@ pub async fn ensure_state_topic(
     Ok(found)
 }
 
+/// The topic of the idempotency key claims of an events topic's commands.
+pub fn keys_topic_of(events_topic: &str) -> String {
+    format!("{events_topic}.keys")
+}
+
+/// Creates a keys topic (see [`keys_topic_of`]) when missing: compacted, and
+/// deleting claims a day after `retention` (`None`: never), with exactly the
+/// events topic's `partitions`. An existing topic keeps its settings.
+pub async fn ensure_keys_topic(
+    brokers: &str,
+    topic: &str,
+    partitions: i32,
+    replication: i32,
+    retention: Option<Duration>,
+) -> Result<i32, TopicError> {
+    // Writers ignore claims older than the retention themselves; the day
+    // more only keeps deletion, which goes by whole segments, off the window.
+    let retention_ms = retention.map_or("-1".to_owned(), |retention| {
+        (retention + Duration::from_secs(86_400))
+            .as_millis()
+            .to_string()
+    });
+    let configs = [
+        ("cleanup.policy", "compact,delete"),
+        ("retention.ms", retention_ms.as_str()),
+        ("segment.ms", "3600000"),
+    ];
+    let found = create_topic(brokers, topic, partitions, replication, &configs).await?;
+    if found != partitions {
+        return Err(TopicError::PartitionsDiffer {
+            topic: topic.to_owned(),
+            found,
+            expected: partitions,
+        });
+    }
+    Ok(found)
+}
+
 async fn create_topic(
     brokers: &str,
     topic: &str,

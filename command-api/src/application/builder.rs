@@ -80,11 +80,8 @@ impl CommandApiBuilder {
             .unwrap_or_else(|| format!("http://{}:{port}", config.addr.ip()));
 
         let mut started = Vec::with_capacity(mounts.len());
-        let mut key_indexers = Vec::with_capacity(mounts.len());
         for mount in mounts {
-            let mount = mount.start(&config, &url).await?;
-            started.push(mount.mounted);
-            key_indexers.push(mount.key_indexer);
+            started.push(mount.start(&config, &url).await?);
         }
         let mounted: Arc<[Arc<dyn MountedAggregate>]> = started.into();
 
@@ -147,7 +144,6 @@ impl CommandApiBuilder {
             port,
             server,
             member,
-            key_indexers,
         })
     }
 }

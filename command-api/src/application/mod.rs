@@ -14,7 +14,6 @@ pub use registration::Registration;
 pub use start_error::StartError;
 
 use crate::config::Config;
-use crate::key_index::KeyIndexer;
 use crate::ownership::GroupMember;
 
 pub struct Application {
@@ -22,7 +21,6 @@ pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     member: GroupMember,
-    key_indexers: Vec<KeyIndexer>,
 }
 
 impl Application {
@@ -54,14 +52,8 @@ impl Application {
         shutdown.await;
         tracing::info!("shutting down");
         server.stop().await;
-        let (member, key_indexers) = (self.member, self.key_indexers);
-        let _ = tokio::task::spawn_blocking(move || {
-            member.leave();
-            for key_indexer in key_indexers {
-                key_indexer.stop();
-            }
-        })
-        .await;
+        let member = self.member;
+        let _ = tokio::task::spawn_blocking(move || member.leave()).await;
         Ok(())
     }
 }

@@ -1,4 +1,4 @@
-//! One mounted aggregate, started: its topic, writers, key index, routing,
+//! One mounted aggregate, started: its topics, writers, routing,
 //! service and routes. Each is built from the aggregate's registration alone.
 
 use std::sync::Arc;
@@ -13,7 +13,6 @@ use super::start_error::StartError;
 use crate::config::Config;
 use crate::http::openapi::AggregateOpenApi;
 use crate::http::routes;
-use crate::key_index::{KeyIndex, KeyIndexer};
 use crate::ownership::{OwnershipStatus, PartitionOwner, Registry, RoutingTable};
 use crate::schema_registry;
 use crate::service::CommandService;
@@ -28,7 +27,6 @@ pub(super) trait MountedAggregate: Send + Sync {
     fn routes(&self, config: &mut web::ServiceConfig);
     fn openapi(&self) -> &AggregateOpenApi;
     fn ownership(&self) -> OwnershipStatus;
-    fn keys_loaded(&self) -> bool;
     /// Who owns each partition of its topic, as the group says.
     fn routing(&self) -> Arc<RoutingTable>;
 }
@@ -41,13 +39,7 @@ pub(super) trait PendingMount: Send {
         self: Box<Self>,
         config: &'a Config,
         own_url: &'a str,
-    ) -> BoxFuture<'a, Result<Started, StartError>>;
-}
-
-pub(super) struct Started {
-    pub mounted: Arc<dyn MountedAggregate>,
-    /// Stopped by the application when it shuts down.
-    pub key_indexer: KeyIndexer,
+    ) -> BoxFuture<'a, Result<Arc<dyn MountedAggregate>, StartError>>;
 }
 
 impl<A: Aggregate> PendingMount for Registration<A> {
@@ -59,7 +51,7 @@ impl<A: Aggregate> PendingMount for Registration<A> {
         self: Box<Self>,
         config: &'a Config,
         own_url: &'a str,
-    ) -> BoxFuture<'a, Result<Started, StartError>> {
+    ) -> BoxFuture<'a, Result<Arc<dyn MountedAggregate>, StartError>> {
         start(*self, config, own_url).boxed()
     }
 }
@@ -71,7 +63,7 @@ async fn start<A: Aggregate>(
     registration: Registration<A>,
     config: &Config,
     own_url: &str,
-) -> Result<Started, StartError> {
+) -> Result<Arc<dyn MountedAggregate>, StartError> {
     let brokers = &config.kafka.brokers;
     let topic = config.kafka.topic(A::TOPIC_NAME);
     let partitions =
@@ -80,6 +72,15 @@ async fn start<A: Aggregate>(
     let state_topic = platform::kafka::state_topic_of(&topic);
     platform::kafka::ensure_state_topic(brokers, &state_topic, partitions, config.replication)
         .await?;
+    let keys_topic = platform::kafka::keys_topic_of(&topic);
+    platform::kafka::ensure_keys_topic(
+        brokers,
+        &keys_topic,
+        partitions,
+        config.replication,
+        config.key_retention,
+    )
+    .await?;
 
     let value_format = match &config.schema_registry_url {
         Some(url) => {
@@ -99,19 +100,17 @@ async fn start<A: Aggregate>(
         brokers: brokers.clone(),
         topic: topic.clone(),
         state_topic,
+        keys_topic,
         group_id: config.group_id.clone(),
         transaction_timeout: config.transaction_timeout,
         batch_max: config.batch_max,
         value_format,
         key_retention: config.key_retention,
     }));
-    let keys = KeyIndex::default();
-    let key_indexer = KeyIndexer::start(brokers, &topic, partitions, keys.clone())?;
     let routing = Arc::new(RoutingTable::new(brokers, &config.group_id, &topic)?);
     let service = web::Data::new(CommandService::<A> {
         registry: registry.clone(),
         routing: routing.clone(),
-        keys: keys.clone(),
         partitions,
         own_url: own_url.to_owned(),
         timeout: config.command_timeout,
@@ -119,21 +118,16 @@ async fn start<A: Aggregate>(
     let mounted = Mounted {
         topic,
         registry,
-        keys,
         service,
         routing,
         openapi: registration.openapi(),
     };
-    Ok(Started {
-        mounted: Arc::new(mounted),
-        key_indexer,
-    })
+    Ok(Arc::new(mounted))
 }
 
 struct Mounted<A: Aggregate> {
     topic: String,
     registry: Arc<Registry<A>>,
-    keys: KeyIndex,
     service: web::Data<CommandService<A>>,
     routing: Arc<RoutingTable>,
     openapi: AggregateOpenApi,
@@ -159,10 +153,6 @@ impl<A: Aggregate> MountedAggregate for Mounted<A> {
 
     fn ownership(&self) -> OwnershipStatus {
         self.registry.status()
-    }
-
-    fn keys_loaded(&self) -> bool {
-        self.keys.caught_up()
     }
 
     fn routing(&self) -> Arc<RoutingTable> {

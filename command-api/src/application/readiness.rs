@@ -10,8 +10,8 @@ use serde_json::json;
 use super::mounted::MountedAggregate;
 use super::start_error::StartError;
 
-/// Ready when Kafka answers for every mounted topic, every owned partition
-/// has been restored and the idempotency keys of every topic have been read.
+/// Ready when Kafka answers for every mounted topic and every owned
+/// partition has been restored (its streams and its key claims).
 /// `checks.ownership` is keyed by topic.
 pub(super) fn readiness_probe(
     mounts: Arc<[Arc<dyn MountedAggregate>]>,
@@ -36,13 +36,12 @@ pub(super) fn readiness_probe(
                 .iter()
                 .map(|mount| (mount.topic(), mount.ownership()))
                 .collect();
-            let keys_loaded = mounts.iter().all(|mount| mount.keys_loaded());
             let owned_ready = ownership
                 .values()
                 .all(|status| status.joined && status.restoring.is_empty());
             Readiness {
-                ready: kafka && owned_ready && keys_loaded,
-                checks: json!({ "kafka": kafka, "ownership": ownership, "idempotency_keys_loaded": keys_loaded }),
+                ready: kafka && owned_ready,
+                checks: json!({ "kafka": kafka, "ownership": ownership }),
             }
         }
         .boxed()

@@ -1,5 +1,7 @@
 //! Forwarding a command to the instance that owns its partition: the same
-//! path, body and caller headers, answered with the owner's response.
+//! path, body and caller headers, answered with the owner's response. A
+//! key claim goes to the owner of the key's partition the same way, on the
+//! internal claim route (`key_claim_route`).
 
 use std::time::Duration;
 
@@ -10,8 +12,10 @@ use serde_json::Value;
 use crate::http::request_context::{
     ACTOR, CORRELATION_ID, FORWARDED, IDEMPOTENCY_KEY, RequestContext, TENANT_ID,
 };
+use crate::rejection::Rejection;
 use crate::service::OwnerLink;
 use crate::writer::ExpectedVersion;
+use crate::writer::key_claims::ClaimAction;
 
 /// The HTTP client every forwarded command goes through.
 pub struct Forwarder {
@@ -63,6 +67,43 @@ impl Forwarder {
         let body = response.bytes().await.ok()?;
         Some(answer.body(body))
     }
+
+    /// The claim's decision, or `None` when the owner could not decide it.
+    async fn claim(
+        &self,
+        owner_url: &str,
+        request: &ForwardedRequest<'_>,
+        stream_id: uuid::Uuid,
+        action: ClaimAction,
+    ) -> Option<Result<bool, Rejection>> {
+        let release = action == ClaimAction::Release;
+        let mut outgoing = self
+            .client
+            .post(format!("{owner_url}{}", request.claim_path))
+            .header(FORWARDED, "true")
+            .json(&serde_json::json!({ "stream_id": stream_id, "release": release }));
+        for (name, value) in headers_of(request.context) {
+            outgoing = outgoing.header(name, value);
+        }
+        let response = outgoing
+            .send()
+            .await
+            .inspect_err(|error| tracing::warn!(%error, owner_url, "forwarding a key claim failed"))
+            .ok()?;
+        match response.status().as_u16() {
+            201 => Some(Ok(true)),
+            204 => Some(Ok(false)),
+            422 => Some(Err(Rejection::IdempotencyKeyReused {
+                key: request
+                    .context
+                    .command
+                    .idempotency_key
+                    .clone()
+                    .unwrap_or_default(),
+            })),
+            _ => None,
+        }
+    }
 }
 
 /// A command request as the owner should receive it.
@@ -71,6 +112,8 @@ pub struct ForwardedRequest<'a> {
     pub context: &'a RequestContext,
     pub path: String,
     pub body: Value,
+    /// The aggregate's key claim route (`key_claim_route`).
+    pub claim_path: String,
 }
 
 impl OwnerLink for ForwardedRequest<'_> {
@@ -78,6 +121,19 @@ impl OwnerLink for ForwardedRequest<'_> {
 
     fn send_to(&self, owner_url: &str) -> impl Future<Output = Option<HttpResponse>> {
         self.forwarder.forward(owner_url, self)
+    }
+
+    fn is_refusal(answer: &HttpResponse) -> bool {
+        answer.status().is_client_error()
+    }
+
+    fn claim_at(
+        &self,
+        owner_url: &str,
+        stream_id: uuid::Uuid,
+        action: ClaimAction,
+    ) -> impl Future<Output = Option<Result<bool, Rejection>>> {
+        self.forwarder.claim(owner_url, self, stream_id, action)
     }
 }
 

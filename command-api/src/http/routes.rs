@@ -13,13 +13,70 @@ use crate::http::forward::ForwardedRequest;
 use crate::http::request_context::RequestContext;
 use crate::http::response::command_response;
 use crate::service::{Answer, CommandService, Submission};
+use crate::writer::key_claims::ClaimAction;
 
-/// `POST /v1/{topic}` creates, `POST /v1/{topic}/{id}/{command}` runs any other command.
+/// `POST /v1/{topic}` creates, `POST /v1/{topic}/{id}/{command}` runs any
+/// other command; instances claim idempotency keys from each other on
+/// [`key_claim_route`].
 pub fn configure<A: Aggregate>(config: &mut web::ServiceConfig) {
     let collection = format!("/v1/{}", A::TOPIC_NAME);
     config
         .service(endpoint(&collection).post(create::<A>))
-        .service(endpoint(&format!("{collection}/{{id}}/{{command}}")).post(command::<A>));
+        .service(endpoint(&format!("{collection}/{{id}}/{{command}}")).post(command::<A>))
+        .service(endpoint(&key_claim_route(A::TOPIC_NAME)).post(claim_key::<A>));
+}
+
+/// Where one instance asks the owner of a key's partition to claim the key
+/// for a stream: `Idempotency-Key` and the caller's token as on the command,
+/// body `{"stream_id": …, "release": false}`; 201 when this bound the key,
+/// 204 when it already was the stream's (or, with `release`, is no longer),
+/// 422 `idempotency_key_reused` when another stream has it, 503 when this
+/// instance does not own the key's partition.
+pub fn key_claim_route(topic_name: &str) -> String {
+    format!("/internal/v1/{topic_name}/key-claims")
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyClaimBody {
+    stream_id: Uuid,
+    #[serde(default)]
+    release: bool,
+}
+
+async fn claim_key<A: Aggregate>(
+    request: HttpRequest,
+    payload: web::Payload,
+    service: web::Data<CommandService<A>>,
+    http: web::Data<CommandHttp>,
+) -> Result<HttpResponse, ApiError> {
+    let context = RequestContext::from_request(&request)?;
+    let body = read_json_body(&request, payload, http.max_body_bytes).await?;
+    let KeyClaimBody { stream_id, release } = serde_json::from_value(body)
+        .map_err(|error| ApiError::invalid_field("stream_id", error.to_string()))?;
+    let Some(key) = &context.command.idempotency_key else {
+        return Err(ApiError::new(
+            ErrorCode::InvalidHeader,
+            "a key claim needs an Idempotency-Key header",
+        )
+        .with_details(json!({ "header": "Idempotency-Key" })));
+    };
+    let tenant_id = &context.command.tenant_id;
+    let partition = service.partition_of_key(tenant_id, key);
+    let deadline = std::time::Instant::now() + service.timeout;
+    let action = if release {
+        ClaimAction::Release
+    } else {
+        ClaimAction::Claim
+    };
+    let newly_claimed = service
+        .claim_here(partition, tenant_id, key, stream_id, action, deadline)
+        .await?;
+    Ok(if newly_claimed {
+        HttpResponse::Created().finish()
+    } else {
+        HttpResponse::NoContent().finish()
+    })
 }
 
 async fn create<A: Aggregate>(
@@ -90,6 +147,7 @@ async fn submit<A: Aggregate>(
         context,
         path: forward_path,
         body: forward_body,
+        claim_path: key_claim_route(A::TOPIC_NAME),
     };
     match service.execute(submission, &forwarded).await? {
         Answer::Decided(outcome) => Ok(command_response::<A>(&outcome)),

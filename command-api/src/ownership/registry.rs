@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use events::Aggregate;
 
+use crate::writer::key_claims::ClaimRequest;
 use crate::writer::{CommandRequest, PartitionWriter, WriterHandle, WriterSettings};
 
 pub struct Registry<A: Aggregate> {
@@ -100,6 +101,16 @@ impl<A: Aggregate> Registry<A> {
         let writers = self.writers.lock().expect("registry lock");
         match writers.get(&partition) {
             Some(writer) => writer.submit(request),
+            None => Err(request),
+        }
+    }
+
+    /// Hands a key claim to the partition's writer, or gives it back when
+    /// this instance does not own the partition.
+    pub fn claim(&self, partition: i32, request: ClaimRequest) -> Result<(), ClaimRequest> {
+        let writers = self.writers.lock().expect("registry lock");
+        match writers.get(&partition) {
+            Some(writer) => writer.claim(request),
             None => Err(request),
         }
     }

@@ -4,6 +4,7 @@
 
 mod batch;
 mod delivery;
+pub mod key_claims;
 mod partition_writer;
 mod polled_producer;
 pub(crate) mod record;
@@ -34,6 +35,13 @@ pub struct Idempotency {
     pub key: String,
     /// Identifies the command's content, so a reused key with another command is refused.
     pub fingerprint: String,
+}
+
+/// What a partition's writer is asked to do.
+pub enum WriterRequest<A: Aggregate> {
+    Command(CommandRequest<A>),
+    /// Bind an idempotency key whose partition this is to a stream.
+    Claim(key_claims::ClaimRequest),
 }
 
 /// A command on its way to its partition's writer.

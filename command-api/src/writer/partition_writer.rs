@@ -17,13 +17,14 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 
 use super::batch::{self, Decision, PendingRecord};
 use super::delivery::DeliveryLog;
+use super::key_claims::{ClaimRequest, ClaimWrite, KeyClaims, decide_claim};
 use super::polled_producer::PolledProducer;
 use super::record;
 use super::restore::{RestoreSource, restore};
 use super::snapshot::to_snapshot;
 use super::stream_table::{Overlay, StreamState, StreamTable};
 use super::value_format::{UnregisteredEvent, ValueFormat};
-use super::{CommandOutcome, CommandRequest};
+use super::{CommandOutcome, CommandRequest, WriterRequest};
 use crate::rejection::Rejection;
 
 type TransactionalProducer = PolledProducer;
@@ -34,6 +35,8 @@ pub struct WriterSettings {
     pub topic: String,
     /// The compacted topic of the streams' snapshots, partitioned like `topic`.
     pub state_topic: String,
+    /// The topic of idempotency key claims, partitioned like `topic`.
+    pub keys_topic: String,
     pub group_id: String,
     pub transaction_timeout: Duration,
     pub batch_max: usize,
@@ -57,7 +60,7 @@ const BACKFILL_CHUNK: usize = 2_000;
 /// How the rest of the service talks to a running writer.
 pub struct WriterHandle<A: Aggregate> {
     pub partition: i32,
-    sender: mpsc::Sender<CommandRequest<A>>,
+    sender: mpsc::Sender<WriterRequest<A>>,
     ready: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -77,7 +80,22 @@ impl<A: Aggregate> WriterHandle<A> {
     /// Queues a command; gives it back when the writer has gone.
     #[allow(clippy::result_large_err)]
     pub fn submit(&self, request: CommandRequest<A>) -> Result<(), CommandRequest<A>> {
-        self.sender.send(request).map_err(|failed| failed.0)
+        self.sender
+            .send(WriterRequest::Command(request))
+            .map_err(|failed| match failed.0 {
+                WriterRequest::Command(request) => request,
+                WriterRequest::Claim(_) => unreachable!("a command was sent"),
+            })
+    }
+
+    /// Queues a key claim; gives it back when the writer has gone.
+    pub fn claim(&self, request: ClaimRequest) -> Result<(), ClaimRequest> {
+        self.sender
+            .send(WriterRequest::Claim(request))
+            .map_err(|failed| match failed.0 {
+                WriterRequest::Claim(request) => request,
+                WriterRequest::Command(_) => unreachable!("a claim was sent"),
+            })
     }
 
     /// Asks the writer to finish its batch in flight and stop, and waits for it.
@@ -92,7 +110,7 @@ impl<A: Aggregate> WriterHandle<A> {
 pub struct PartitionWriter<A: Aggregate> {
     partition: i32,
     settings: WriterSettings,
-    receiver: mpsc::Receiver<CommandRequest<A>>,
+    receiver: mpsc::Receiver<WriterRequest<A>>,
     ready: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
 }
@@ -143,10 +161,16 @@ impl<A: Aggregate> PartitionWriter<A> {
         }
         self.ready.store(false, Ordering::Release);
         // Whatever is still queued goes back to its caller, who re-routes it.
+        let unavailable = Rejection::Unavailable { partition };
         while let Ok(request) = self.receiver.try_recv() {
-            let _ = request
-                .reply
-                .send(Err(Rejection::Unavailable { partition }));
+            match request {
+                WriterRequest::Command(request) => {
+                    let _ = request.reply.send(Err(unavailable.clone()));
+                }
+                WriterRequest::Claim(request) => {
+                    let _ = request.reply.send(Err(unavailable.clone()));
+                }
+            }
         }
     }
 
@@ -187,6 +211,12 @@ impl<A: Aggregate> PartitionWriter<A> {
                 other => WriterExit::Kafka(other),
             })?;
         self.backfill(&producer, &table, &report.replayed)?;
+        let mut claims =
+            super::restore::restore_claims(&source, &settings.keys_topic, || self.should_stop())
+                .map_err(|error| match error {
+                    KafkaError::Canceled => WriterExit::Stopped,
+                    other => WriterExit::Kafka(other),
+                })?;
         metrics::histogram!("command_api_restore_duration_seconds")
             .record(started.elapsed().as_secs_f64());
         let topic = settings.topic.clone();
@@ -202,6 +232,7 @@ impl<A: Aggregate> PartitionWriter<A> {
             events = report.events,
             undecodable = report.undecodable,
             backfilled = report.replayed.len(),
+            key_claims = claims.len(),
             streams = table.stream_count(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "partition restored"
@@ -221,7 +252,7 @@ impl<A: Aggregate> PartitionWriter<A> {
                     Err(_) => break,
                 }
             }
-            self.write_batch(&producer, &mut table, requests)?;
+            self.write_batch(&producer, &mut table, &mut claims, requests)?;
         }
         Err(WriterExit::Stopped)
     }
@@ -250,13 +281,31 @@ impl<A: Aggregate> PartitionWriter<A> {
         &self,
         producer: &TransactionalProducer,
         table: &mut StreamTable<A>,
-        requests: Vec<CommandRequest<A>>,
+        claims: &mut KeyClaims,
+        requests: Vec<WriterRequest<A>>,
     ) -> Result<(), WriterExit> {
         let mut overlay = Overlay::<A>::default();
         let mut records: Vec<PendingRecord> = Vec::new();
         let mut decided = Vec::with_capacity(requests.len());
         let keys_since = self.settings.keys_since();
+        let mut pending_claims = KeyClaims::default();
+        let mut claim_records = Vec::new();
+        let mut claimed = Vec::new();
+        let mut commands = Vec::with_capacity(requests.len());
         for request in requests {
+            match request {
+                WriterRequest::Command(command) => commands.push(command),
+                WriterRequest::Claim(claim) => decide_claim(
+                    claims,
+                    &mut pending_claims,
+                    claim,
+                    keys_since,
+                    &mut claim_records,
+                    &mut claimed,
+                ),
+            }
+        }
+        for request in commands {
             match batch::decide(table, &mut overlay, &request, keys_since, &mut records) {
                 Ok(decision) => decided.push((request, decision)),
                 Err(rejection) => {
@@ -280,23 +329,32 @@ impl<A: Aggregate> PartitionWriter<A> {
                 return Ok(());
             }
         };
-        let offsets = if records.is_empty() {
+        let offsets = if records.is_empty() && claim_records.is_empty() {
             Vec::new()
         } else {
             metrics::histogram!("command_api_transaction_batch_size").record(records.len() as f64);
-            match self.append(producer, &records, &payloads, &overlay) {
+            match self.append(producer, &records, &payloads, &claim_records, &overlay) {
                 Ok(offsets) => offsets,
                 Err(error) => {
+                    let unavailable = Rejection::Unavailable {
+                        partition: self.partition,
+                    };
                     for (request, _) in decided {
                         count(&request, "unavailable");
-                        let _ = request.reply.send(Err(Rejection::Unavailable {
-                            partition: self.partition,
-                        }));
+                        let _ = request.reply.send(Err(unavailable.clone()));
+                    }
+                    for (claim, _) in claimed {
+                        let _ = claim.reply.send(Err(unavailable.clone()));
                     }
                     return self.recover(producer, error);
                 }
             }
         };
+        claims.merge(pending_claims);
+        claims.expire(keys_since);
+        for (claim, newly_claimed) in claimed {
+            let _ = claim.reply.send(Ok(newly_claimed));
+        }
 
         for (request, decision) in decided {
             let outcome = self.outcome(&request, decision, &offsets);
@@ -402,6 +460,7 @@ impl<A: Aggregate> PartitionWriter<A> {
         producer: &TransactionalProducer,
         records: &[PendingRecord],
         payloads: &[Vec<u8>],
+        claims: &[ClaimWrite],
         overlay: &Overlay<A>,
     ) -> Result<Vec<i64>, KafkaError> {
         let content_type = self.settings.value_format.content_type();
@@ -409,8 +468,23 @@ impl<A: Aggregate> PartitionWriter<A> {
             .streams()
             .map(|(id, stream)| (*id, stream))
             .collect();
-        producer.context().expect(records.len() + touched.len());
+        producer
+            .context()
+            .expect(records.len() + claims.len() + touched.len());
         producer.begin_transaction()?;
+        for (index, (record_key, claim)) in claims.iter().enumerate() {
+            let value = claim
+                .as_ref()
+                .map(|claim| serde_json::to_vec(claim).expect("a claim serializes"));
+            let mut record =
+                BaseRecord::with_opaque_to(&self.settings.keys_topic, records.len() + index)
+                    .partition(self.partition)
+                    .key(record_key);
+            if let Some(value) = &value {
+                record = record.payload(value);
+            }
+            producer.send(record).map_err(|(error, _)| error)?;
+        }
         for (index, (pending, payload)) in records.iter().zip(payloads).enumerate() {
             let key = pending.envelope.stream_id.to_string();
             let record = BaseRecord::with_opaque_to(&self.settings.topic, index)
@@ -438,7 +512,7 @@ impl<A: Aggregate> PartitionWriter<A> {
                 to_snapshot(*stream_id, stream, state, &offsets)
             })
             .collect();
-        self.send_snapshots(producer, &snapshots, records.len())?;
+        self.send_snapshots(producer, &snapshots, records.len() + claims.len())?;
         self.commit(producer)?;
         Ok(offsets)
     }

@@ -24,6 +24,7 @@ use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
 use uuid::Uuid;
 
+use super::key_claims::{ClaimRecord, KeyClaims, claim_key};
 use super::record;
 use super::snapshot::from_snapshot;
 use super::stream_table::{RecordRef, RecordedCommand, StreamTable};
@@ -151,6 +152,43 @@ pub fn restore<A: Aggregate>(
     report.replayed = replayed.into_iter().collect();
     report.elapsed = started.elapsed();
     Ok((table, report))
+}
+
+/// The key claims of the source's partition (see `key_claims`), without
+/// those recorded before `source.keys_since`.
+pub fn restore_claims(
+    source: &RestoreSource<'_>,
+    keys_topic: &str,
+    should_stop: impl Fn() -> bool,
+) -> Result<KeyClaims, KafkaError> {
+    let mut claims = KeyClaims::default();
+    read_to_end(
+        source.brokers,
+        keys_topic,
+        source.partition,
+        Offset::Beginning,
+        &should_stop,
+        |message| {
+            let Some(payload) = message.payload() else {
+                // A release's tombstone.
+                let key = String::from_utf8_lossy(message.key().unwrap_or_default());
+                claims.remove(key.into_owned());
+                return;
+            };
+            match serde_json::from_slice::<ClaimRecord>(payload) {
+                Ok(claim) => claims.insert(
+                    claim_key(&claim.tenant_id, &claim.key),
+                    claim.stream_id,
+                    claim.claimed_at,
+                ),
+                Err(error) => {
+                    tracing::error!(%error, offset = message.offset(), "undecodable key claim; skipped")
+                }
+            }
+        },
+    )?;
+    claims.expire(source.keys_since);
+    Ok(claims)
 }
 
 /// Reads one partition read_committed from `start` to its end.

@@ -180,3 +180,88 @@ async fn key_reused_on_another_task_is_refused() {
     );
     api.stop().await;
 }
+
+/// Two first uses of one key on two tasks, at the same instant, through two
+/// instances: the key's one writer decides both, so exactly one succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_first_uses_on_two_instances_have_one_winner() {
+    let env = TestEnv::new();
+    let first_api = InProcess::start(&env).await;
+    let second_api = InProcess::start(&env).await;
+    let (one, other) = (Client::new(&first_api.url), Client::new(&second_api.url));
+    let first = one.create_task("first").await;
+    let second = one.create_task("second").await;
+    for trial in 0..30 {
+        let key = format!("k-race-{trial}");
+        let headers = [("Idempotency-Key", key.as_str())];
+        let title = json!({ "title": format!("trial {trial}") });
+        let (a, b) = tokio::join!(
+            one.command(first, "rename", Some(title.clone()), &headers),
+            other.command(second, "rename", Some(title.clone()), &headers),
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 422], "trial {trial}: {a:?} {b:?}");
+    }
+    first_api.stop().await;
+    second_api.stop().await;
+}
+
+/// A key is remembered for IDEMPOTENCY_KEY_RETENTION, then free again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_is_forgotten_after_its_retention() {
+    let env = TestEnv::new();
+    let mut config = tests::command_api::config(&env);
+    config.key_retention = Some(std::time::Duration::from_secs(2));
+    let api = InProcess::start_with(config).await;
+    let client = Client::new(&api.url);
+    let first = client.create_task("first").await;
+    let second = client.create_task("second").await;
+    let headers = [("Idempotency-Key", "k-short-lived")];
+    let tag = |tag: &str| Some(json!({ "tag": tag }));
+    let added = client.command(first, "add-tag", tag("a"), &headers).await;
+    assert_eq!((added.status, added.version()), (200, 2), "{added:?}");
+    let retried = client.command(first, "add-tag", tag("a"), &headers).await;
+    assert_eq!(retried.version(), 2);
+    let elsewhere = client.command(second, "add-tag", tag("a"), &headers).await;
+    assert_eq!(elsewhere.status, 422);
+
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    let elsewhere = client.command(second, "add-tag", tag("a"), &headers).await;
+    assert_eq!(
+        (elsewhere.status, elsewhere.version()),
+        (200, 2),
+        "{elsewhere:?}"
+    );
+    let again = client.command(first, "add-tag", tag("b"), &headers).await;
+    assert_eq!(
+        (again.status, again.error_code()),
+        (422, "idempotency_key_reused"),
+        "now the second task's: {again:?}"
+    );
+    api.stop().await;
+}
+
+/// A key whose first use was refused had no effect, so it stays free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_first_use_leaves_the_key_free() {
+    let env = TestEnv::new();
+    let api = InProcess::start(&env).await;
+    let client = Client::new(&api.url);
+    let first = client.create_task("first").await;
+    let second = client.create_task("second").await;
+    let keyed = [("Idempotency-Key", "k-refused"), ("If-Match", "\"7\"")];
+    let title = || Some(json!({ "title": "x" }));
+    let stale = client.command(first, "rename", title(), &keyed).await;
+    assert_eq!(stale.status, 412);
+    let headers = [("Idempotency-Key", "k-refused")];
+    let elsewhere = client.command(second, "rename", title(), &headers).await;
+    assert_eq!(
+        (elsewhere.status, elsewhere.version()),
+        (200, 2),
+        "{elsewhere:?}"
+    );
+    let back = client.command(first, "rename", title(), &headers).await;
+    assert_eq!(back.status, 422, "{back:?}");
+    api.stop().await;
+}

@@ -8,6 +8,7 @@
 mod aggregate_openapi;
 mod generic;
 mod instances;
+mod key_claims;
 mod operation;
 mod operations;
 mod project;
@@ -50,12 +51,16 @@ pub fn document_for(aggregates: &[AggregateOpenApi]) -> Value {
     for aggregate in aggregates {
         paths.extend(aggregate.paths.clone());
         schemas.extend(aggregate.schemas.clone());
+        paths.insert(
+            crate::http::routes::key_claim_route(aggregate.topic_name),
+            key_claims::key_claim_path(aggregate.topic_name),
+        );
     }
     paths.insert("/healthz".into(), shared::liveness_path());
     paths.insert(
         "/readyz".into(),
         shared::readiness_path(
-            "Kafka reachable, every owned partition restored and the idempotency key index loaded",
+            "Kafka reachable and every owned partition restored (its streams' snapshots and its idempotency key claims)",
         ),
     );
     paths.insert("/metrics".into(), shared::metrics_path());
