@@ -4,10 +4,13 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
+use crate::restore::row::Row;
+
 /// Benchmarks that drive the platform's services and print their figures.
 ///
 /// Each scenario starts what it needs in-process on fresh topics (`commands`
-/// uses a running command API instead with --url); run `scripts/infra.sh up`
+/// uses a running command API instead with --url; `restore` starts the
+/// release `command-api` binary as a child process); run `scripts/infra.sh up`
 /// and `eval "$(scripts/infra.sh env)"` first.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "bench")]
@@ -51,7 +54,19 @@ pub struct Args {
     /// freshness: measure at 25%, 50% and 75% of this command rate instead of --rate
     #[arg(long, value_name = "N")]
     pub max_rate: Option<u64>,
-    /// all: also write the table of figures as JSON to this file
+    /// restore: the pre-filled topics, STREAMSxEVENTS each (events per stream)
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "100000x1,100000x10,1000000x1,1000000x10"
+    )]
+    pub rows: Vec<Row>,
+    /// restore: the command API binary to start; default: the `command-api`
+    /// beside this binary (target/release/command-api under `cargo run --release`)
+    #[arg(long, value_name = "PATH")]
+    pub command_api: Option<std::path::PathBuf>,
+    /// Also write the table of figures as JSON to this file
     #[arg(long, value_name = "PATH")]
     pub json: Option<std::path::PathBuf>,
 }
@@ -68,6 +83,9 @@ pub enum Scenario {
     Freshness,
     /// The CPU each service uses with nothing to do
     Idle,
+    /// Time to ready and resident memory of the release command API binary
+    /// on topics pre-filled with --rows, started twice (the second takes over)
+    Restore,
     /// Every scenario (commands open loop, catch-up, query-gets, freshness at
     /// 25/50/75% of the open-loop maximum, idle): one table of figure, ceiling, ratio
     All,
@@ -108,6 +126,9 @@ mod tests {
         assert_eq!(args.rate, 1_000);
         assert!(!args.open_loop);
         assert_eq!((args.max_rate, args.json), (None, None));
+        let rows: Vec<String> = args.rows.iter().map(Row::to_string).collect();
+        assert_eq!(rows, ["100000x1", "100000x10", "1000000x1", "1000000x10"]);
+        assert_eq!(args.command_api, None);
         assert_eq!(
             args.brokers,
             platform::env_or("KAFKA_BROKERS", "127.0.0.1:9092")
@@ -142,6 +163,20 @@ mod tests {
             (args.scenario, args.json.as_deref()),
             (Scenario::All, Some(std::path::Path::new("out.json")))
         );
+        let args = parse("restore --rows 100000x1,1000000x10 --json out.json").unwrap();
+        let rows: Vec<String> = args.rows.iter().map(Row::to_string).collect();
+        assert_eq!(
+            (args.scenario, rows.as_slice()),
+            (
+                Scenario::Restore,
+                ["100000x1", "1000000x10"].map(String::from).as_slice()
+            )
+        );
+        let args = parse("restore --command-api target/release/command-api").unwrap();
+        assert_eq!(
+            args.command_api.as_deref(),
+            Some(std::path::Path::new("target/release/command-api"))
+        );
         // Flags before the scenario, and --flag=value.
         let args = parse(
             "--url http://127.0.0.1:8081 --tasks=10 --brokers b:9092 --partitions 3 commands",
@@ -167,6 +202,8 @@ mod tests {
             "commands --seconds 1.5",
             "frobnicate",
             "commands freshness",
+            "restore --rows 100000",
+            "restore --rows 5x1",
         ] {
             let error = parse(line).expect_err(line);
             assert_eq!(error.exit_code(), 2, "{line}: {error}");

@@ -5,7 +5,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
-const SECRET: &str = "bench-secret-not-for-production-0123456789abcdef";
+/// Also the `AUTH_HS256_SECRET` of the services the benchmarks start as child processes.
+pub const SECRET: &str = "bench-secret-not-for-production-0123456789abcdef";
 
 pub fn settings() -> platform::auth::AuthSettings {
     platform::auth::AuthSettings::hs256(SECRET)

@@ -2,7 +2,8 @@
 //! every scenario and flag). Each scenario measures the platform and, in the
 //! same run, the ceiling it is compared with, and prints one table of
 //! figure, ceiling and ratio; `all` runs every scenario (`--json out.json`
-//! writes the table as JSON too).
+//! writes the table as JSON too). `restore` is not part of `all`: it
+//! pre-fills up to ten million events per row.
 
 mod args;
 mod auth;
@@ -14,6 +15,7 @@ mod open_loop;
 mod raw_produce;
 mod read_side;
 mod report;
+mod restore;
 
 use args::{Args, Scenario};
 use report::Figure;
@@ -29,6 +31,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::QueryGets => read_side::query_gets(&args).await?,
         Scenario::Freshness => read_side::freshness(&args).await?,
         Scenario::Idle => idle::run(&args).await?,
+        Scenario::Restore => restore::run(&args).await?,
         Scenario::All => all(&args).await?,
     };
     println!();

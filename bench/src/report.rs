@@ -1,5 +1,5 @@
 //! The figures a scenario measured, each beside the ceiling measured in the
-//! same run, printed as one table and, with `bench all --json`, written as
+//! same run, printed as one table and, with `--json`, written as
 //! JSON.
 
 use std::path::Path;
@@ -69,7 +69,7 @@ pub fn table(figures: &[Figure]) -> String {
             .ceiling
             .as_ref()
             .map_or(("-".to_owned(), "-".to_owned()), |ceiling| {
-                (ceiling.name.clone(), format!("{:.0}", ceiling.value))
+                (ceiling.name.clone(), format_value(ceiling.value))
             });
         let ratio = figure
             .ratio
