@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::history::{EVENTS_PER_TASK, configured_events, prefill};
 use crate::ledger::{check_log, reconcile};
-use crate::load::{Kind, Load, Outcome, Targets, summary, tally};
+use crate::load::{Kind, Load, Outcome, Targets, by_instance, summary, tally};
 use crate::nodes::Cluster;
 
 const SESSION_TIMEOUT_MS: u64 = 3000;
@@ -113,6 +113,10 @@ async fn killed_instance_with_long_history_fails_over_losing_nothing() {
         "failover: final outcomes (kind, with key, status, error) -> count: {:?}",
         tally(&outcomes)
     );
+    println!(
+        "failover: per instance (sent, acknowledged): {:?}",
+        by_instance(&outcomes)
+    );
 
     // Only what was written after the history is read back; a history
     // stream's new events continue at version EVENTS_PER_TASK + 1.
@@ -127,7 +131,7 @@ async fn killed_instance_with_long_history_fails_over_losing_nothing() {
     });
     let reconciled = reconcile(&ledger, &outcomes);
     println!(
-        "failover: {} events written under load on {} streams, versions contiguous; {} acknowledged commands each exactly once; {} unanswered ones written once, {} not written",
+        "failover: {} events written under load on {} streams, versions contiguous; {} acknowledged commands each exactly once; {} unanswered (no answer or 5xx) written once, {} not acknowledged and not written",
         ledger.events,
         ledger.streams,
         reconciled.acknowledged,
@@ -177,6 +181,7 @@ async fn probe(
                 Ok(reply) => reply.error_code().to_owned(),
                 Err(_) => "no answer".into(),
             },
+            last_url: survivor.url.clone(),
         });
         if version.is_some() {
             return (partition, killed_at.elapsed(), outcomes);

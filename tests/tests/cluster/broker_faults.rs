@@ -9,7 +9,7 @@ use tests::read_side::model::{actual, assert_same, end_offsets, expected};
 use tests::read_side::services::{self, PROJECTION};
 
 use crate::ledger::{check_log, reconcile};
-use crate::load::{Load, Targets, summary, tally};
+use crate::load::{Load, Targets, by_instance, summary, tally};
 use crate::nodes::Cluster;
 
 /// How long the load runs on a degraded cluster before the node comes back.
@@ -107,12 +107,16 @@ async fn killed_leader_and_controller_lose_and_double_nothing() {
         "cluster: final outcomes (kind, with key, status, error) -> count: {:?}",
         tally(&outcomes)
     );
+    println!(
+        "cluster: per instance (sent, acknowledged): {:?}",
+        by_instance(&outcomes)
+    );
 
     let records = tokio::task::block_in_place(|| read_all(&cluster.brokers, &topic));
     let ledger = check_log(&records, |_| 0);
     let reconciled = reconcile(&ledger, &outcomes);
     println!(
-        "cluster: log has {} events on {} streams, versions contiguous; {} acknowledged commands each exactly once; {} unanswered ones written once, {} not written",
+        "cluster: log has {} events on {} streams, versions contiguous; {} acknowledged commands each exactly once; {} unanswered (no answer or 5xx) written once, {} not acknowledged and not written",
         ledger.events,
         ledger.streams,
         reconciled.acknowledged,

@@ -69,14 +69,15 @@ pub fn check_log(records: &[ReadRecord], base_version: impl Fn(Uuid) -> u64) -> 
 #[derive(Debug, Default)]
 pub struct Reconciliation {
     pub acknowledged: usize,
-    /// Commands never answered with 2xx whose event is in the log anyway
-    /// (written, answer lost): allowed, once.
+    /// Commands without an answer (or answered 5xx) whose event is in the
+    /// log anyway (written, answer lost): allowed, once.
     pub unanswered_but_written: usize,
     pub unanswered_not_written: usize,
 }
 
 /// Every acknowledged command's event is in the log exactly once, on its
-/// task at the answered version; an unanswered one at most once.
+/// task at the answered version; an unanswered one at most once; a refused
+/// one not at all.
 pub fn reconcile(ledger: &Ledger, outcomes: &[Outcome]) -> Reconciliation {
     let mut counts = Reconciliation::default();
     let mut problems = Vec::new();
@@ -101,7 +102,15 @@ pub fn reconcile(ledger: &Ledger, outcomes: &[Outcome]) -> Reconciliation {
             }
             (Some(_), _) => problems.push(format!("acknowledged but not in the log: {outcome:?}")),
             (None, []) => counts.unanswered_not_written += 1,
-            (None, _) => counts.unanswered_but_written += 1,
+            // No answer, a timeout or an unavailable partition leaves the
+            // outcome open; a refusal (4xx) says nothing was appended.
+            (None, _) if outcome.last_status == 0 || outcome.last_status >= 500 => {
+                counts.unanswered_but_written += 1
+            }
+            (None, found) => problems.push(format!(
+                "refused with {} {:?} but in the log: {outcome:?} {found:?}",
+                outcome.last_status, outcome.last_error
+            )),
         }
     }
     assert!(

@@ -38,6 +38,8 @@ pub struct Outcome {
     pub last_status: u16,
     /// The error code of the last attempt's answer, if it had one.
     pub last_error: String,
+    /// The instance the last attempt went to.
+    pub last_url: String,
 }
 
 /// The clients' shared view of the instances: a killed one is taken out so
@@ -222,12 +224,18 @@ impl Worker {
             acknowledged: None,
             last_status: 0,
             last_error: String::new(),
+            last_url: String::new(),
         };
         loop {
-            // A retry goes to the next instance, as a client behind a load
+            // Commands alternate between the instances in pairs (so that
+            // each instance gets commands with and without a key), and a
+            // retry goes to the next instance, as a client behind a load
             // balancer would reach another one.
-            let client = self.targets.pick(n + outcome.attempts as usize);
+            let client = self
+                .targets
+                .pick(self.index + n / 2 + outcome.attempts as usize);
             outcome.attempts += 1;
+            outcome.last_url.clone_from(&client.url);
             let reply = attempt(&client, &path, body.clone(), &headers).await;
             outcome.last_status = reply.status;
             outcome.last_error = if reply.status == 0 {
@@ -276,6 +284,17 @@ pub fn tally(outcomes: &[Outcome]) -> BTreeMap<(Kind, bool, u16, String), usize>
                 outcome.last_error.clone(),
             ))
             .or_default() += 1;
+    }
+    counts
+}
+
+/// Per instance: (commands whose last attempt went there, acknowledged).
+pub fn by_instance(outcomes: &[Outcome]) -> BTreeMap<String, (usize, usize)> {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for outcome in outcomes {
+        let entry = counts.entry(outcome.last_url.clone()).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(outcome.acknowledged.is_some());
     }
     counts
 }
