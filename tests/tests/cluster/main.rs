@@ -15,6 +15,4 @@ mod history;
 mod ledger;
 mod load;
 mod nodes;
-
-/// Why every test here is ignored by default.
-pub const NEEDS_CLUSTER: &str = "needs scripts/cluster.sh; run scripts/test.sh --cluster";
+mod restore_degraded;
