@@ -20,6 +20,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOCAL=$ROOT/.local
+# shellcheck source=lib/kafka.sh
+source "$ROOT/scripts/lib/kafka.sh"
 
 KAFKA_HOST=127.0.0.1
 KAFKA_PORT=${KAFKA_PORT:-9092}
@@ -34,8 +36,6 @@ KAFKA_PID=$KAFKA_DIR/kafka.pid
 KAFKA_PROPS=$KAFKA_DIR/server.properties
 KAFKA_POM=$ROOT/infra/kafka/pom.xml
 KAFKA_LOG4J=$ROOT/infra/kafka/log4j2.properties
-KAFKA_MAIN=kafka.Kafka
-KAFKA_STORAGE_TOOL=kafka.tools.StorageTool
 KAFKA_START_TIMEOUT=60
 
 PG_HOST=127.0.0.1
@@ -87,34 +87,11 @@ as_pg() {
   if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# True if something accepts TCP connections on 127.0.0.1:$1.
-port_open() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
-}
-
-# True if $1 is the pid of a live process whose command line contains $2
-# (guards against a stale pid file whose pid was reused by something else).
-pid_alive() {
-  local pid=$1 pattern=$2
-  # No `| grep -q` here: with pipefail an early grep exit can fail the pipe.
-  [[ -n $pid && -r /proc/$pid/cmdline && $(tr '\0' ' ' <"/proc/$pid/cmdline") == *"$pattern"* ]]
-}
-
-# Single-quote $1 for the shell, for the `env` output.
-shell_quote() {
-  local q="'\\''"
-  printf "'%s'" "${1//\'/$q}"
-}
-
 # --------------------------------------------------------------------------
 # prerequisites
 
 pkg_installed() {
   [[ $(dpkg -s "$1" 2>/dev/null) == *"Status: install ok installed"* ]]
-}
-
-kcat_cmd() {
-  command -v kcat || command -v kafkacat
 }
 
 # Newest PostgreSQL server bin directory (the Debian packages do not put
@@ -188,31 +165,6 @@ check_java() {
 # --------------------------------------------------------------------------
 # Kafka
 
-kafka_version() {
-  sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_POM"
-}
-
-# Download the broker's jars once. The marker records the pom's hash, so a
-# version bump in the pom fetches again; otherwise Maven is not run at all.
-ensure_kafka_libs() {
-  local marker=$KAFKA_LIBS/.resolved stamp
-  stamp="kafka $(kafka_version) pom-sha256 $(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
-  [[ -f $marker && $(<"$marker") == "$stamp" ]] && return 0
-
-  log "resolving Kafka $(kafka_version) jars with Maven (first run only, ~1 min)"
-  # Copy into a fresh folder and swap it in: mixing jars of two versions on one
-  # classpath would break the broker in odd ways.
-  local tmp=$KAFKA_DIR/libs.tmp
-  rm -rf "$tmp"
-  mvn -B -q -f "$KAFKA_POM" dependency:copy-dependencies -DoutputDirectory="$tmp" \
-    >"$KAFKA_LOGS/maven.log" 2>&1 ||
-    die "Maven could not resolve the Kafka jars; see $KAFKA_LOGS/maven.log"
-  ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || die "Maven finished but $tmp has no kafka_2.13 jar"
-  echo "$stamp" >"$tmp/.resolved"
-  rm -rf "$KAFKA_LIBS"
-  mv "$tmp" "$KAFKA_LIBS"
-}
-
 # Rewritten on every start so that port overrides take effect.
 write_kafka_config() {
   cat >"$KAFKA_PROPS" <<EOF
@@ -233,23 +185,8 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
-# Few partitions, so that the first consumer group / transaction is fast.
-offsets.topic.num.partitions=4
-transaction.state.log.num.partitions=4
-
-# Topics are created explicitly by the services and tests.
-auto.create.topics.enable=false
-num.partitions=1
-
-# Tests: join groups at once and allow short session timeouts.
-group.initial.rebalance.delay.ms=0
-group.min.session.timeout.ms=1000
-group.consumer.min.session.timeout.ms=1000
-group.consumer.min.heartbeat.interval.ms=500
-# Abort timed-out transactions of dead writers within a second or so of their
-# transaction.timeout.ms (default check interval is 10 s).
-transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
 EOF
+  kafka_shared_properties >>"$KAFKA_PROPS"
 }
 
 # The storage tool writes meta.properties and the bootstrap metadata once;
@@ -257,20 +194,10 @@ EOF
 format_kafka_storage() {
   [[ -f $KAFKA_DATA/meta.properties ]] && return 0
   local cluster_id
-  # A Kafka cluster id is a base64url-encoded random 128-bit UUID; generating
-  # it here saves a JVM start (StorageTool random-uuid). Ids starting with '-'
-  # are avoided, as Kafka itself does.
-  cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-  while [[ $cluster_id == -* ]]; do
-    cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-  done
+  cluster_id=$(kafka_random_uuid)
   log "formatting Kafka storage in $KAFKA_DATA (cluster id $cluster_id)"
   mkdir -p "$KAFKA_DATA"
-  # (No log4j2 config: the tool's few log lines go to format.log, not server.log.)
-  java -cp "$KAFKA_LIBS/*" "$KAFKA_STORAGE_TOOL" format \
-    --cluster-id "$cluster_id" --config "$KAFKA_PROPS" --standalone \
-    >"$KAFKA_LOGS/format.log" 2>&1 ||
-    die "formatting the Kafka storage failed; see $KAFKA_LOGS/format.log"
+  kafka_format_storage "$KAFKA_PROPS" "$KAFKA_LOGS/format.log" "$cluster_id" --standalone
 }
 
 kafka_pid() {
@@ -294,24 +221,8 @@ kafka_ready() {
 }
 
 start_kafka() {
-  local -a jvm_opts
-  # Word splitting of KAFKA_HEAP_OPTS is intended (it holds several options).
-  read -ra jvm_opts <<<"${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
-  # The G1 settings are the ones bin/kafka-run-class.sh uses.
-  jvm_opts+=(-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
-    -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true
-    -Dkafka.logs.dir="$KAFKA_LOGS" -Dlog4j2.configurationFile="$KAFKA_LOG4J")
   log "starting Kafka $(kafka_version) on $KAFKA_HOST:$KAFKA_PORT (logs: $KAFKA_LOGS)"
-  # setsid + nohup: the broker must outlive this script, its terminal and its
-  # process group. The inner shell writes its own pid and then becomes java,
-  # which stays right even if setsid has to fork.
-  rm -f "$KAFKA_PID"
-  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' _ "$KAFKA_PID" \
-    java "${jvm_opts[@]}" -cp "$KAFKA_LIBS/*" "$KAFKA_MAIN" "$KAFKA_PROPS" \
-    </dev/null >>"$KAFKA_LOGS/kafka.out" 2>&1 9>&- &
-  local waited=0
-  until [[ -s $KAFKA_PID ]] || ((waited++ > 50)); do sleep 0.1; done
+  kafka_start_process "$KAFKA_PID" "$KAFKA_LOGS" "$KAFKA_PROPS"
 }
 
 wait_for_kafka() {
@@ -347,7 +258,7 @@ kafka_up() {
     die "controller port $KAFKA_CONTROLLER_PORT is taken (set KAFKA_CONTROLLER_PORT)"
 
   check_java
-  ensure_kafka_libs
+  ensure_kafka_libs "$KAFKA_LOGS"
   write_kafka_config
   format_kafka_storage
   start_kafka
@@ -365,13 +276,7 @@ kafka_down() {
   fi
   log "stopping Kafka (pid $pid)"
   # SIGTERM runs the broker's controlled shutdown; give it time to finish.
-  kill -TERM "$pid"
-  local deadline=$((SECONDS + 60))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "Kafka did not stop within 60s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  kafka_stop_pids 60 "$pid"
   rm -f "$KAFKA_PID"
 }
 

@@ -92,12 +92,18 @@ pub struct ChildProcess {
 
 impl ChildProcess {
     pub async fn start(env: &TestEnv, executable: &str) -> Self {
+        Self::start_with_env(env, executable, &[]).await
+    }
+
+    /// Like [`ChildProcess::start`], with more (or overriding) variables.
+    pub async fn start_with_env(env: &TestEnv, executable: &str, extra: &[(&str, &str)]) -> Self {
         let port = free_port();
         let url = format!("http://127.0.0.1:{port}");
         let log =
             std::fs::File::create(std::env::temp_dir().join(format!("command-api-{port}.log")))
                 .expect("log file");
-        let child = Command::new(executable)
+        let mut command = Command::new(executable);
+        command
             .env("COMMAND_API_ADDR", format!("127.0.0.1:{port}"))
             .env("KAFKA_BROKERS", &env.brokers)
             .env("EVENTS_TOPIC_PREFIX", &env.topic_prefix)
@@ -113,9 +119,11 @@ impl ChildProcess {
             // schema registry tests; the other tests keep plain JSON values.
             .env_remove("SCHEMA_REGISTRY_URL")
             .stdout(log.try_clone().expect("log file"))
-            .stderr(log)
-            .spawn()
-            .expect("starting the command-api binary");
+            .stderr(log);
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        let child = command.spawn().expect("starting the command-api binary");
         Self { url, child }
     }
 
@@ -155,8 +163,13 @@ fn free_port() -> u16 {
 
 /// Waits until `/readyz` answers 200.
 pub async fn wait_ready(url: &str) {
+    wait_ready_within(url, Duration::from_secs(60)).await
+}
+
+/// Waits until `/readyz` answers 200, for at most `timeout`.
+pub async fn wait_ready_within(url: &str, timeout: Duration) {
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + timeout;
     loop {
         if let Ok(response) = client.get(format!("{url}/readyz")).send().await
             && response.status().is_success()
