@@ -26,6 +26,12 @@ pub enum Rejection {
     /// changing owner, or restoring) before the deadline.
     #[error("no instance could take the command for this stream in time; retry")]
     Unavailable { partition: i32 },
+    /// The command reached a writer or an owner, and whether it was appended
+    /// cannot be known (a commit that neither succeeded nor aborted, a lost
+    /// connection to the owner): retried blindly it could apply twice, so it
+    /// is left to the client, who can retry safely with an `Idempotency-Key`.
+    #[error("the command may or may not have been appended; retry it with an Idempotency-Key")]
+    OutcomeUnknown { partition: i32 },
     /// A defect, e.g. an event whose schema was not registered.
     #[error("{0}")]
     Internal(String),
@@ -51,7 +57,7 @@ impl Rejection {
             Self::VersionMismatch { .. } => "version_mismatch",
             Self::IdempotencyKeyReused { .. } => "idempotency_key_reused",
             Self::Domain { code, .. } => code,
-            Self::Unavailable { .. } => "partition_unavailable",
+            Self::Unavailable { .. } | Self::OutcomeUnknown { .. } => "partition_unavailable",
             Self::Internal(_) => "internal",
         }
     }

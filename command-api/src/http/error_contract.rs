@@ -35,6 +35,10 @@ impl From<Rejection> for ApiError {
                 ErrorCode::PartitionUnavailable,
                 json!({ "partition": partition }),
             ),
+            Rejection::OutcomeUnknown { partition } => (
+                ErrorCode::PartitionUnavailable,
+                json!({ "partition": partition, "outcome": "unknown" }),
+            ),
             Rejection::Internal(_) => (ErrorCode::Internal, json!({})),
         };
         ApiError::new(code, message).with_details(details)

@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use platform::ApiError;
 use serde_json::Value;
 
 use crate::http::request_context::{
@@ -49,22 +50,30 @@ impl Forwarder {
         }
         let response = match outgoing.send().await {
             Ok(response) => response,
-            Err(error) => {
+            // Nothing reached the owner: safe to re-route.
+            Err(error) if error.is_connect() => {
                 tracing::warn!(%error, owner_url, "forwarding failed");
                 return None;
             }
+            Err(error) => {
+                tracing::warn!(%error, owner_url, "the forwarded command's answer was lost");
+                return lost_answer(request);
+            }
         };
         let status = StatusCode::from_u16(response.status().as_u16()).ok()?;
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            return None;
-        }
         let mut answer = HttpResponse::build(status);
         for name in ["content-type", "etag", "idempotent-replayed"] {
             if let Some(value) = response.headers().get(name).and_then(|v| v.to_str().ok()) {
                 answer.insert_header((name, value.to_owned()));
             }
         }
-        let body = response.bytes().await.ok()?;
+        let Ok(body) = response.bytes().await else {
+            return lost_answer(request);
+        };
+        // The owner's own "not decided" is re-routed; its "outcome unknown" is the client's.
+        if status == StatusCode::SERVICE_UNAVAILABLE && !is_outcome_unknown(&body) {
+            return None;
+        }
         Some(answer.body(body))
     }
 
@@ -114,6 +123,24 @@ pub struct ForwardedRequest<'a> {
     pub body: Value,
     /// The aggregate's key claim route (`key_claim_route`).
     pub claim_path: String,
+    /// The stream's partition, named in an "outcome unknown" answer.
+    pub partition: i32,
+}
+
+/// The owner may have appended the command before its answer was lost. A
+/// keyed command is re-routed (its retry replays); an unkeyed one could apply
+/// twice, so its outcome is unknown.
+fn lost_answer(request: &ForwardedRequest<'_>) -> Option<HttpResponse> {
+    if request.context.command.idempotency_key.is_some() {
+        return None;
+    }
+    let partition = request.partition;
+    Some(ApiError::from(Rejection::OutcomeUnknown { partition }).error_response())
+}
+
+fn is_outcome_unknown(body: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(body)
+        .is_ok_and(|error| error["error"]["details"]["outcome"] == "unknown")
 }
 
 impl OwnerLink for ForwardedRequest<'_> {

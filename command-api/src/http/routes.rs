@@ -148,6 +148,7 @@ async fn submit<A: Aggregate>(
         path: forward_path,
         body: forward_body,
         claim_path: key_claim_route(A::TOPIC_NAME),
+        partition: service.partition_of(stream_id),
     };
     match service.execute(submission, &forwarded).await? {
         Answer::Decided(outcome) => Ok(command_response::<A>(&outcome)),

@@ -275,7 +275,8 @@ impl<A: Aggregate> PartitionWriter<A> {
     }
 
     /// Decides every request, appends their events in one transaction and
-    /// replies. A failed transaction answers the whole batch `Unavailable` and keeps
+    /// replies. A failed transaction answers the whole batch `Unavailable`
+    /// (aborted) or `OutcomeUnknown` (the writer gives up), and keeps
     /// the table as it was; an unrecoverable one ends the writer.
     fn write_batch(
         &self,
@@ -336,17 +337,32 @@ impl<A: Aggregate> PartitionWriter<A> {
             match self.append(producer, &records, &payloads, &claim_records, &overlay) {
                 Ok(offsets) => offsets,
                 Err(error) => {
-                    let unavailable = Rejection::Unavailable {
-                        partition: self.partition,
+                    // Aborted: nothing was appended and the batch may be
+                    // retried; otherwise no one can tell, and only the client
+                    // may retry (safely, with an Idempotency-Key).
+                    let recovery = self.recover(producer, error);
+                    let partition = self.partition;
+                    let (rejection, label) = match &recovery {
+                        Recovery::Aborted | Recovery::Fenced(_) => {
+                            (Rejection::Unavailable { partition }, "unavailable")
+                        }
+                        Recovery::Unknown(_) => {
+                            (Rejection::OutcomeUnknown { partition }, "outcome_unknown")
+                        }
                     };
                     for (request, _) in decided {
-                        count(&request, "unavailable");
-                        let _ = request.reply.send(Err(unavailable.clone()));
+                        count(&request, label);
+                        let _ = request.reply.send(Err(rejection.clone()));
                     }
                     for (claim, _) in claimed {
-                        let _ = claim.reply.send(Err(unavailable.clone()));
+                        let _ = claim.reply.send(Err(rejection.clone()));
                     }
-                    return self.recover(producer, error);
+                    return match recovery {
+                        Recovery::Aborted => Ok(()),
+                        Recovery::Fenced(error) | Recovery::Unknown(error) => {
+                            Err(WriterExit::Kafka(error))
+                        }
+                    };
                 }
             }
         };
@@ -552,23 +568,44 @@ impl<A: Aggregate> PartitionWriter<A> {
 
     /// After a failed transaction: abort it when Kafka allows, else give up
     /// the partition so a fresh writer restores the truth from the log.
-    fn recover(
-        &self,
-        producer: &TransactionalProducer,
-        error: KafkaError,
-    ) -> Result<(), WriterExit> {
+    fn recover(&self, producer: &TransactionalProducer, error: KafkaError) -> Recovery {
         tracing::warn!(partition = self.partition, %error, "transaction failed");
+        if is_fenced(&error) {
+            return Recovery::Fenced(error);
+        }
         let abortable = matches!(&error, KafkaError::Transaction(e) if e.txn_requires_abort())
             || !matches!(&error, KafkaError::Transaction(_));
-        if abortable
-            && producer
-                .abort_transaction(self.settings.transaction_timeout)
-                .is_ok()
-        {
-            return Ok(());
+        if !abortable {
+            return Recovery::Unknown(error);
         }
-        Err(WriterExit::Kafka(error))
+        match producer.abort_transaction(self.settings.transaction_timeout) {
+            Ok(()) => Recovery::Aborted,
+            Err(abort_error) if is_fenced(&abort_error) => Recovery::Fenced(abort_error),
+            Err(_) => Recovery::Unknown(error),
+        }
     }
+}
+
+/// What became of a failed transaction.
+enum Recovery {
+    /// Aborted: nothing was appended, the writer goes on.
+    Aborted,
+    /// Fenced: a newer writer aborted it, so nothing was appended; this one stops.
+    Fenced(KafkaError),
+    /// Neither committed nor aborted as far as this writer can tell; it stops.
+    Unknown(KafkaError),
+}
+
+/// A fenced producer's open transaction was aborted by the new owner's
+/// `init_transactions`, so nothing of it was appended. (Only a commit whose
+/// answer was lost *and* retried after a takeover could be fenced yet
+/// committed; the new owner's restore then has it, so a keyed retry replays.)
+fn is_fenced(error: &KafkaError) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as Code;
+    matches!(
+        error.rdkafka_error_code(),
+        Some(Code::Fenced | Code::ProducerFenced | Code::InvalidProducerEpoch)
+    )
 }
 
 /// Delivered records are released by the producer's polling thread just

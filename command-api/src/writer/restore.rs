@@ -219,10 +219,28 @@ fn read_to_end(
         match consumer.poll(Duration::from_millis(500)) {
             None => continue,
             Some(Err(KafkaError::PartitionEOF(_))) => return Ok(()),
-            Some(Err(error)) => return Err(error),
+            Some(Err(error)) if is_fatal(&error) => return Err(error),
+            // A broker going away (its leadership moves) is the client's to
+            // ride out; giving up would restart the restore from scratch.
+            Some(Err(error)) => tracing::warn!(%error, topic, partition, "restore consumer error"),
             Some(Ok(message)) => each(&message),
         }
     }
+}
+
+/// Errors a restore cannot ride out: the partition itself is gone or forbidden.
+fn is_fatal(error: &KafkaError) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as Code;
+    matches!(
+        error.rdkafka_error_code(),
+        Some(
+            Code::UnknownTopicOrPartition
+                | Code::UnknownTopic
+                | Code::UnknownPartition
+                | Code::TopicAuthorizationFailed
+                | Code::GroupAuthorizationFailed
+        )
+    )
 }
 
 enum Applied {

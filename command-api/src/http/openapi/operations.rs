@@ -121,7 +121,7 @@ pub fn responses(success: &str, conflicts: &[&str], nouns: &Nouns) -> Value {
         ("503", {
             let mut response = error_response(
                 &format!(
-                    "The {one}'s partition is changing owner and no owner took the command in time (COMMAND_TIMEOUT_MS). Without an Idempotency-Key it may or may not have been appended; retry with one."
+                    "The {one}'s partition is changing owner and no owner took the command in time (COMMAND_TIMEOUT_MS), or (`details.outcome: \"unknown\"`) a writer or owner failed while the command was being committed. Without an Idempotency-Key it may or may not have been appended; retry with one."
                 ),
                 &["partition_unavailable"],
             );
