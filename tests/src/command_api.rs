@@ -26,6 +26,8 @@ pub fn config(env: &TestEnv) -> command_api::Config {
         max_body_bytes: 65_536,
         replication: 1,
         key_retention: Some(command_api::Config::DEFAULT_KEY_RETENTION),
+        state_dir: env.state_dir(),
+        state_cache_streams: command_api::Config::DEFAULT_STATE_CACHE_STREAMS,
         schema_registry_url: None,
         auth: crate::auth::settings(),
         http: platform::config::HttpSettings::without_rate_limits(),
@@ -105,6 +107,7 @@ impl ChildProcess {
             .env("COMMAND_API_GROUP", env.command_api_group())
             .env("KAFKA_SESSION_TIMEOUT_MS", "3000")
             .env("COMMAND_TIMEOUT_MS", "20000")
+            .env("COMMAND_STATE_DIR", env.state_dir())
             .env("AUTH_MODE", "jwt")
             .env("AUTH_HS256_SECRET", crate::auth::TEST_SECRET)
             // Tests send far more than a tenant would.

@@ -43,6 +43,24 @@ impl TestEnv {
     pub fn command_api_group(&self) -> String {
         format!("{}command-api", self.topic_prefix)
     }
+
+    /// A fresh `COMMAND_STATE_DIR` for one command API instance of this
+    /// test (instances must not share one); removed with the `TestEnv`.
+    pub fn state_dir(&self) -> std::path::PathBuf {
+        self.state_dirs().join(Uuid::new_v4().simple().to_string())
+    }
+
+    fn state_dirs(&self) -> std::path::PathBuf {
+        std::env::temp_dir()
+            .join("command-api-state")
+            .join(self.topic_prefix.trim_end_matches('.'))
+    }
+}
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.state_dirs());
+    }
 }
 
 impl Default for TestEnv {
