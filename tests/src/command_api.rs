@@ -94,6 +94,15 @@ pub struct ChildProcess {
 
 impl ChildProcess {
     pub async fn start(env: &TestEnv, executable: &str) -> Self {
+        Self::start_with_state_dir(env, executable, &env.state_dir()).await
+    }
+
+    /// With a given `COMMAND_STATE_DIR`, e.g. the one of an instance this one restarts.
+    pub async fn start_with_state_dir(
+        env: &TestEnv,
+        executable: &str,
+        state_dir: &std::path::Path,
+    ) -> Self {
         let port = free_port();
         let url = format!("http://127.0.0.1:{port}");
         let log =
@@ -107,7 +116,7 @@ impl ChildProcess {
             .env("COMMAND_API_GROUP", env.command_api_group())
             .env("KAFKA_SESSION_TIMEOUT_MS", "3000")
             .env("COMMAND_TIMEOUT_MS", "20000")
-            .env("COMMAND_STATE_DIR", env.state_dir())
+            .env("COMMAND_STATE_DIR", state_dir)
             .env("AUTH_MODE", "jwt")
             .env("AUTH_HS256_SECRET", crate::auth::TEST_SECRET)
             // Tests send far more than a tenant would.
