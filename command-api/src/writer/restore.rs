@@ -13,6 +13,7 @@
 //! event. Every stream folded from events here is `replayed`, so the writer
 //! snapshots it before serving.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
@@ -332,11 +333,10 @@ impl<A: Aggregate> Folding<A> {
         table: &StreamTable<A>,
         stream_id: Uuid,
     ) -> Result<&mut StreamState<A>, StateStoreError> {
-        if !self.streams.contains_key(&stream_id) {
-            let stream = table.get(stream_id)?.unwrap_or_default();
-            self.streams.insert(stream_id, stream);
+        match self.streams.entry(stream_id) {
+            Entry::Occupied(entry) => Ok(entry.into_mut()),
+            Entry::Vacant(entry) => Ok(entry.insert(table.get(stream_id)?.unwrap_or_default())),
         }
-        Ok(self.streams.get_mut(&stream_id).expect("inserted above"))
     }
 
     fn replayed(&mut self, stream_id: Uuid) {
