@@ -225,6 +225,11 @@ pub async fn start_command_api(args: &Args, topic_prefix: &str) -> anyhow::Resul
         max_body_bytes: 65_536,
         replication: 1,
         key_retention: Some(command_api::Config::DEFAULT_KEY_RETENTION),
+        // Each run its own store: a bench measures a first restore, not a resumed one.
+        state_dir: std::env::temp_dir()
+            .join("bench-command-state")
+            .join(topic_prefix.trim_end_matches('.')),
+        state_cache_streams: command_api::Config::DEFAULT_STATE_CACHE_STREAMS,
         schema_registry_url: None,
         auth: crate::auth::settings(),
         http: platform::config::HttpSettings::without_rate_limits(),

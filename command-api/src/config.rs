@@ -1,6 +1,7 @@
 //! The command API's configuration, read from the environment and validated at start.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use platform::auth::AuthSettings;
@@ -36,6 +37,15 @@ pub struct Config {
     /// keeps its first answer, as `<n>s`, `<n>m`, `<n>h` or `<n>d`; `0` keeps
     /// keys for good (and every stream's snapshot carries all of its keys).
     pub key_retention: Option<Duration>,
+    /// `COMMAND_STATE_DIR`, default `command-state` (relative to the working
+    /// directory): this instance's on-disk copy of its partitions' stream
+    /// state, one `<topic>.redb` file per aggregate. Rebuildable from Kafka at
+    /// any time; two instances must not share one (the second fails at start).
+    pub state_dir: PathBuf,
+    /// `COMMAND_STATE_CACHE_STREAMS`, default 100000, > 0: streams each
+    /// partition writer keeps in memory; the others are read from the state
+    /// store when a command needs them.
+    pub state_cache_streams: usize,
     /// `SCHEMA_REGISTRY_URL`, default unset: when set, the event schemas are
     /// registered there at start and record values are framed with their ids
     /// (Confluent JSON Schema wire format); unset, values are plain JSON.
@@ -48,6 +58,9 @@ pub struct Config {
 }
 
 impl Config {
+    /// `COMMAND_STATE_CACHE_STREAMS`'s default.
+    pub const DEFAULT_STATE_CACHE_STREAMS: usize = 100_000;
+
     /// `IDEMPOTENCY_KEY_RETENTION`'s default, 7 days.
     pub const DEFAULT_KEY_RETENTION: Duration = Duration::from_secs(7 * 86_400);
 
@@ -68,6 +81,8 @@ impl Config {
             max_body_bytes: env_parse("COMMAND_MAX_BODY_BYTES", "65536")?,
             replication: env_parse("EVENTS_TOPIC_REPLICATION", "1")?,
             key_retention: key_retention()?,
+            state_dir: PathBuf::from(env_or("COMMAND_STATE_DIR", "command-state")),
+            state_cache_streams: state_cache_streams()?,
             schema_registry_url: schema_registry_url()?,
             auth: AuthSettings::from_env()?,
             http: HttpSettings::from_env(RouteClass::Commands)?,
@@ -91,6 +106,18 @@ fn schema_registry_url() -> Result<Option<String>, ConfigError> {
         });
     }
     Ok(Some(url.trim_end_matches('/').to_owned()))
+}
+
+fn state_cache_streams() -> Result<usize, ConfigError> {
+    let streams: usize = env_parse("COMMAND_STATE_CACHE_STREAMS", "100000")?;
+    if streams == 0 {
+        return Err(ConfigError {
+            variable: "COMMAND_STATE_CACHE_STREAMS".into(),
+            value: "0".into(),
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(streams)
 }
 
 fn key_retention() -> Result<Option<Duration>, ConfigError> {

@@ -26,6 +26,8 @@ pub fn config(env: &TestEnv) -> command_api::Config {
         max_body_bytes: 65_536,
         replication: 1,
         key_retention: Some(command_api::Config::DEFAULT_KEY_RETENTION),
+        state_dir: env.state_dir(),
+        state_cache_streams: command_api::Config::DEFAULT_STATE_CACHE_STREAMS,
         schema_registry_url: None,
         auth: crate::auth::settings(),
         http: platform::config::HttpSettings::without_rate_limits(),
@@ -97,6 +99,24 @@ impl ChildProcess {
 
     /// Like [`ChildProcess::start`], with more (or overriding) variables.
     pub async fn start_with_env(env: &TestEnv, executable: &str, extra: &[(&str, &str)]) -> Self {
+        Self::spawn(env, executable, &env.state_dir(), extra).await
+    }
+
+    /// With a given `COMMAND_STATE_DIR`, e.g. the one of an instance this one restarts.
+    pub async fn start_with_state_dir(
+        env: &TestEnv,
+        executable: &str,
+        state_dir: &std::path::Path,
+    ) -> Self {
+        Self::spawn(env, executable, state_dir, &[]).await
+    }
+
+    async fn spawn(
+        env: &TestEnv,
+        executable: &str,
+        state_dir: &std::path::Path,
+        extra: &[(&str, &str)],
+    ) -> Self {
         let port = free_port();
         let url = format!("http://127.0.0.1:{port}");
         let log =
@@ -111,6 +131,7 @@ impl ChildProcess {
             .env("COMMAND_API_GROUP", env.command_api_group())
             .env("KAFKA_SESSION_TIMEOUT_MS", "3000")
             .env("COMMAND_TIMEOUT_MS", "20000")
+            .env("COMMAND_STATE_DIR", state_dir)
             .env("AUTH_MODE", "jwt")
             .env("AUTH_HS256_SECRET", crate::auth::TEST_SECRET)
             // Tests send far more than a tenant would.

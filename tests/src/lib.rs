@@ -19,6 +19,17 @@ pub struct TestEnv {
     /// Prefix of every topic the test's services use, e.g. `t-1a2b3c4d.`.
     pub topic_prefix: String,
     pub partitions: i32,
+    /// Removes the test's state directories when the last clone is dropped.
+    state_dirs: std::sync::Arc<StateDirs>,
+}
+
+#[derive(Debug)]
+struct StateDirs(std::path::PathBuf);
+
+impl Drop for StateDirs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl TestEnv {
@@ -28,11 +39,16 @@ impl TestEnv {
 
     pub fn with_partitions(partitions: i32) -> Self {
         let id = Uuid::new_v4().simple().to_string();
+        let topic_prefix = format!("t-{}.", &id[..12]);
+        let state_dirs = std::env::temp_dir()
+            .join("command-api-state")
+            .join(topic_prefix.trim_end_matches('.'));
         Self {
             brokers: platform::env_or("KAFKA_BROKERS", "127.0.0.1:9092"),
             database_url: platform::config::database_url(),
-            topic_prefix: format!("t-{}.", &id[..12]),
+            topic_prefix,
             partitions,
+            state_dirs: std::sync::Arc::new(StateDirs(state_dirs)),
         }
     }
 
@@ -42,6 +58,12 @@ impl TestEnv {
 
     pub fn command_api_group(&self) -> String {
         format!("{}command-api", self.topic_prefix)
+    }
+
+    /// A fresh `COMMAND_STATE_DIR` for one command API instance of this
+    /// test (instances must not share one); removed with the `TestEnv`.
+    pub fn state_dir(&self) -> std::path::PathBuf {
+        self.state_dirs.0.join(Uuid::new_v4().simple().to_string())
     }
 }
 

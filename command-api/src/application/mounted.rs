@@ -16,7 +16,7 @@ use crate::http::routes;
 use crate::ownership::{OwnershipStatus, PartitionOwner, Registry, RoutingTable};
 use crate::schema_registry;
 use crate::service::CommandService;
-use crate::writer::{ValueFormat, WriterSettings};
+use crate::writer::{StateStore, ValueFormat, WriterSettings};
 
 /// What the application keeps of a started aggregate, whatever its type.
 pub(super) trait MountedAggregate: Send + Sync {
@@ -96,6 +96,8 @@ async fn start<A: Aggregate>(
         None => ValueFormat::PlainJson,
     };
 
+    let store = Arc::new(StateStore::open(&config.state_dir, &topic)?);
+    tracing::info!(path = %store.path().display(), "state store open");
     let registry = Arc::new(Registry::<A>::new(WriterSettings {
         brokers: brokers.clone(),
         topic: topic.clone(),
@@ -106,6 +108,8 @@ async fn start<A: Aggregate>(
         batch_max: config.batch_max,
         value_format,
         key_retention: config.key_retention,
+        store,
+        cache_streams: config.state_cache_streams,
     }));
     let routing = Arc::new(RoutingTable::new(brokers, &config.group_id, &topic)?);
     let service = web::Data::new(CommandService::<A> {

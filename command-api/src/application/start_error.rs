@@ -12,6 +12,8 @@ pub enum StartError {
     Topic(#[from] platform::kafka::TopicError),
     #[error("cannot create a Kafka client: {0}")]
     Kafka(#[from] rdkafka::error::KafkaError),
+    #[error(transparent)]
+    StateStore(#[from] crate::writer::StateStoreError),
     #[error("HTTP server failed: {0}")]
     Server(#[from] std::io::Error),
     /// A subject's registered schema does not accept this build's schema:

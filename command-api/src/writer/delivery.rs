@@ -59,6 +59,17 @@ impl DeliveryLog {
         self.offsets_of_first(usize::MAX)
     }
 
+    /// The highest offset among the delivered records from slot `first` on
+    /// (a transaction's snapshots follow its events).
+    pub fn last_offset_from(&self, first: usize) -> Option<i64> {
+        let outcomes = self.outcomes.lock().expect("delivery log lock");
+        outcomes
+            .iter()
+            .skip(first)
+            .filter_map(|outcome| outcome.as_ref()?.as_ref().ok().copied())
+            .max()
+    }
+
     /// The offsets of the first `count` records, once they were delivered.
     pub fn offsets_of_first(&self, count: usize) -> Result<Vec<i64>, KafkaError> {
         let outcomes = self.outcomes.lock().expect("delivery log lock");

@@ -10,6 +10,8 @@ mod polled_producer;
 pub(crate) mod record;
 mod restore;
 mod snapshot;
+mod state_store;
+mod stream_cache;
 mod stream_table;
 mod value_format;
 
@@ -21,6 +23,7 @@ use uuid::Uuid;
 use crate::rejection::Rejection;
 
 pub use partition_writer::{PartitionWriter, WriterHandle, WriterSettings};
+pub use state_store::{StateStore, StateStoreError};
 pub use value_format::{UnregisteredEvent, ValueFormat};
 
 /// The version the client expects the stream to be at (`If-Match`).

@@ -20,8 +20,9 @@ use super::delivery::DeliveryLog;
 use super::key_claims::{ClaimRequest, ClaimWrite, KeyClaims, decide_claim};
 use super::polled_producer::PolledProducer;
 use super::record;
-use super::restore::{RestoreSource, restore};
+use super::restore::{RestoreError, RestoreSource, restore};
 use super::snapshot::to_snapshot;
+use super::state_store::{StateStore, StateStoreError};
 use super::stream_table::{Overlay, StreamState, StreamTable};
 use super::value_format::{UnregisteredEvent, ValueFormat};
 use super::{CommandOutcome, CommandRequest, WriterRequest};
@@ -44,6 +45,10 @@ pub struct WriterSettings {
     pub value_format: ValueFormat,
     /// How long an `Idempotency-Key` is remembered; `None`: for good.
     pub key_retention: Option<Duration>,
+    /// This instance's on-disk copy of the topic's stream state.
+    pub store: Arc<StateStore>,
+    /// Streams each partition keeps in memory (`COMMAND_STATE_CACHE_STREAMS`).
+    pub cache_streams: usize,
 }
 
 impl WriterSettings {
@@ -124,6 +129,8 @@ enum WriterExit {
     Kafka(#[from] KafkaError),
     #[error("cannot start the producer's polling thread: {0}")]
     Thread(#[from] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StateStoreError),
 }
 
 impl<A: Aggregate> PartitionWriter<A> {
@@ -205,12 +212,20 @@ impl<A: Aggregate> PartitionWriter<A> {
             partition: self.partition,
             keys_since: settings.keys_since(),
         };
-        let (mut table, report) =
-            restore::<A>(&source, || self.should_stop()).map_err(|error| match error {
-                KafkaError::Canceled => WriterExit::Stopped,
-                other => WriterExit::Kafka(other),
-            })?;
-        self.backfill(&producer, &table, &report.replayed)?;
+        let mut table = StreamTable::<A>::new(
+            self.partition,
+            settings.store.clone(),
+            settings.cache_streams,
+        );
+        let report =
+            restore::<A>(&source, &mut table, || self.should_stop()).map_err(
+                |error| match error {
+                    RestoreError::Kafka(KafkaError::Canceled) => WriterExit::Stopped,
+                    RestoreError::Kafka(other) => WriterExit::Kafka(other),
+                    RestoreError::Store(error) => WriterExit::Store(error),
+                },
+            )?;
+        self.backfill(&producer, &mut table, &report.replayed)?;
         let mut claims =
             super::restore::restore_claims(&source, &settings.keys_topic, || self.should_stop())
                 .map_err(|error| match error {
@@ -233,7 +248,8 @@ impl<A: Aggregate> PartitionWriter<A> {
             undecodable = report.undecodable,
             backfilled = report.replayed.len(),
             key_claims = claims.len(),
-            streams = table.stream_count(),
+            resumed = report.resumed,
+            cached = table.cached_count(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "partition restored"
         );
@@ -306,6 +322,20 @@ impl<A: Aggregate> PartitionWriter<A> {
                 ),
             }
         }
+        if let Err(error) = table.load(commands.iter().map(|command| command.stream_id)) {
+            for request in commands {
+                count(&request, "unavailable");
+                let _ = request.reply.send(Err(Rejection::Unavailable {
+                    partition: self.partition,
+                }));
+            }
+            for (claim, _) in claimed {
+                let _ = claim.reply.send(Err(Rejection::Unavailable {
+                    partition: self.partition,
+                }));
+            }
+            return Err(error.into());
+        }
         for request in commands {
             match batch::decide(table, &mut overlay, &request, keys_since, &mut records) {
                 Ok(decision) => decided.push((request, decision)),
@@ -377,7 +407,11 @@ impl<A: Aggregate> PartitionWriter<A> {
             count(&request, if outcome.replayed { "replayed" } else { "ok" });
             let _ = request.reply.send(Ok(outcome));
         }
-        table.merge(overlay, &offsets);
+        // Only now, committed, may the batch reach the store.
+        let state_offset = producer
+            .context()
+            .last_offset_from(records.len() + claim_records.len());
+        table.merge(overlay, &offsets, state_offset)?;
         Ok(())
     }
 
@@ -387,7 +421,7 @@ impl<A: Aggregate> PartitionWriter<A> {
     fn backfill(
         &self,
         producer: &TransactionalProducer,
-        table: &StreamTable<A>,
+        table: &mut StreamTable<A>,
         replayed: &[uuid::Uuid],
     ) -> Result<(), WriterExit> {
         for chunk in replayed.chunks(BACKFILL_CHUNK) {
@@ -395,7 +429,7 @@ impl<A: Aggregate> PartitionWriter<A> {
                 .iter()
                 .filter_map(|&stream_id| {
                     let stream = table.stream(stream_id)?;
-                    snapshot_of(stream_id, stream).ok()
+                    snapshot_of(stream_id, &stream).ok()
                 })
                 .collect();
             producer.context().expect(snapshots.len());
@@ -404,6 +438,9 @@ impl<A: Aggregate> PartitionWriter<A> {
                 self.send_snapshots(producer, &snapshots, 0)?;
                 self.commit(producer)
             })?;
+            if let Some(state_offset) = producer.context().last_offset_from(0) {
+                table.backfilled(chunk, state_offset)?;
+            }
         }
         if !replayed.is_empty() {
             tracing::info!(

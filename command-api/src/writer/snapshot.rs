@@ -62,6 +62,20 @@ pub fn from_snapshot<A: Aggregate>(snapshot: &Snapshot) -> Result<StreamState<A>
     })
 }
 
+/// A committed stream as the state store keeps it: its snapshot's bytes.
+pub fn to_stored<A: Aggregate>(
+    stream_id: Uuid,
+    stream: &StreamState<A>,
+) -> Result<Vec<u8>, serde_json::Error> {
+    let state = Snapshot::of(&stream.aggregate)?;
+    Ok(to_snapshot(stream_id, stream, state, &[]).to_bytes())
+}
+
+/// A stream the state store kept.
+pub fn from_stored<A: Aggregate>(bytes: &[u8]) -> Result<StreamState<A>, SnapshotError> {
+    from_snapshot(&Snapshot::from_bytes(bytes)?)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Utc;

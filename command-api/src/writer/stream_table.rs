@@ -1,12 +1,18 @@
 //! What a partition's writer knows: the state and version of every stream in
-//! the partition, with the commands that arrived with an idempotency key.
+//! the partition, with the commands that arrived with an idempotency key,
+//! kept in the state store with the recently used streams in memory.
 //! A batch decides against an overlay and only merges it after its commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use events::Aggregate;
 use uuid::Uuid;
+
+use super::snapshot::{from_stored, to_stored};
+use super::state_store::{Checkpoint, StateStore, StateStoreError, StoreWrite};
+use super::stream_cache::StreamCache;
 
 /// Where a stream's or command's event is: committed at an offset, or
 /// the n-th record of the batch being written.
@@ -108,46 +114,182 @@ pub struct RecordedCommand {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A partition's streams: the recently used ones in memory, all of them in
+/// the instance's state store. Only committed state enters either.
 pub struct StreamTable<A> {
-    streams: HashMap<Uuid, StreamState<A>>,
-}
-
-impl<A: Aggregate> Default for StreamTable<A> {
-    fn default() -> Self {
-        Self {
-            streams: HashMap::new(),
-        }
-    }
+    partition: i32,
+    store: Arc<StateStore>,
+    cache: StreamCache<A>,
+    /// Streams the store was asked for during this batch and does not hold.
+    absent: HashSet<Uuid>,
+    /// Written into every checkpoint; set by the restore.
+    identity: String,
+    /// The last events offset the stored state includes.
+    covered: Option<i64>,
 }
 
 impl<A: Aggregate> StreamTable<A> {
-    pub fn stream_count(&self) -> usize {
-        self.streams.len()
-    }
-
-    pub fn stream(&self, stream_id: Uuid) -> Option<&StreamState<A>> {
-        self.streams.get(&stream_id)
-    }
-
-    pub fn stream_mut(&mut self, stream_id: Uuid) -> &mut StreamState<A> {
-        self.streams.entry(stream_id).or_default()
-    }
-
-    pub fn insert(&mut self, stream_id: Uuid, stream: StreamState<A>) {
-        self.streams.insert(stream_id, stream);
-    }
-
-    pub fn remove(&mut self, stream_id: Uuid) {
-        self.streams.remove(&stream_id);
-    }
-
-    /// Applies a committed batch, turning its in-batch references into offsets.
-    pub fn merge(&mut self, overlay: Overlay<A>, batch_offsets: &[i64]) {
-        for (stream_id, mut stream) in overlay.streams {
-            stream.commit(batch_offsets);
-            self.streams.insert(stream_id, stream);
+    pub fn new(partition: i32, store: Arc<StateStore>, cache_streams: usize) -> Self {
+        Self {
+            partition,
+            store,
+            cache: StreamCache::new(cache_streams),
+            absent: HashSet::new(),
+            identity: String::new(),
+            covered: None,
         }
     }
+
+    pub fn partition(&self) -> i32 {
+        self.partition
+    }
+
+    pub fn store(&self) -> &StateStore {
+        &self.store
+    }
+
+    pub fn cached_count(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Where the restore left the table: what its checkpoints say from now on.
+    pub fn restored(&mut self, identity: String, covered: Option<i64>) {
+        self.identity = identity;
+        self.covered = covered;
+    }
+
+    pub fn checkpoint(&self, state_offset: i64) -> Checkpoint {
+        Checkpoint {
+            identity: self.identity.clone(),
+            state_offset,
+            covered: self.covered,
+        }
+    }
+
+    /// A committed stream: from memory, else from the store. A batch's
+    /// streams are [`Self::load`]ed first; this reads the store only for others.
+    pub fn stream(&self, stream_id: Uuid) -> Option<StreamState<A>> {
+        if let Some(stream) = self.cache.peek(stream_id) {
+            return Some(stream.clone());
+        }
+        if self.absent.contains(&stream_id) {
+            return None;
+        }
+        // Answering "no such stream" on a failed read would let a command
+        // reuse versions; the writer dies instead and its successor restores.
+        self.get(stream_id).unwrap_or_else(|error| {
+            panic!("reading stream {stream_id} from the state store: {error}")
+        })
+    }
+
+    /// A committed stream, from memory or the store, without caching it.
+    pub fn get(&self, stream_id: Uuid) -> Result<Option<StreamState<A>>, StateStoreError> {
+        if let Some(stream) = self.cache.peek(stream_id) {
+            return Ok(Some(stream.clone()));
+        }
+        let stored = self.store.get_many(self.partition, &[stream_id])?;
+        stored
+            .into_iter()
+            .next()
+            .flatten()
+            .map(|bytes| decode(stream_id, &bytes))
+            .transpose()
+    }
+
+    /// Brings the streams a batch is about to decide into memory, and keeps
+    /// them there until it is merged.
+    pub fn load(
+        &mut self,
+        stream_ids: impl IntoIterator<Item = Uuid>,
+    ) -> Result<(), StateStoreError> {
+        let mut missing: Vec<Uuid> = Vec::new();
+        for stream_id in stream_ids {
+            if !self.cache.touch(stream_id)
+                && !self.absent.contains(&stream_id)
+                && !missing.contains(&stream_id)
+            {
+                missing.push(stream_id);
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let stored = self.store.get_many(self.partition, &missing)?;
+        for (stream_id, bytes) in missing.into_iter().zip(stored) {
+            match bytes {
+                Some(bytes) => self.cache.pin(stream_id, decode(stream_id, &bytes)?),
+                None => {
+                    self.absent.insert(stream_id);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps a committed stream in memory (the store already holds it).
+    pub fn cache(&mut self, stream_id: Uuid, stream: StreamState<A>) {
+        self.absent.remove(&stream_id);
+        self.cache.insert(stream_id, stream);
+    }
+
+    pub fn uncache(&mut self, stream_id: Uuid) {
+        self.cache.remove(stream_id);
+    }
+
+    /// Applies a committed batch, turning its in-batch references into
+    /// offsets: to the store, with the checkpoint of the batch's last
+    /// snapshot at `state_offset`, and to memory.
+    pub fn merge(
+        &mut self,
+        overlay: Overlay<A>,
+        batch_offsets: &[i64],
+        state_offset: Option<i64>,
+    ) -> Result<(), StateStoreError> {
+        let mut write = StoreWrite::default();
+        let mut committed = Vec::with_capacity(overlay.streams.len());
+        for (stream_id, mut stream) in overlay.streams {
+            stream.commit(batch_offsets);
+            if let Some(RecordRef::Committed(last)) = stream.last_record {
+                self.covered = self.covered.max(Some(last));
+            }
+            write
+                .streams
+                .push((stream_id, Some(to_stored(stream_id, &stream)?)));
+            committed.push((stream_id, stream));
+        }
+        if let Some(state_offset) = state_offset {
+            write.checkpoint = Some(self.checkpoint(state_offset));
+        }
+        if !write.is_empty() {
+            self.store.write(self.partition, &write)?;
+        }
+        for (stream_id, stream) in committed {
+            self.cache.pin(stream_id, stream);
+        }
+        self.absent.clear();
+        self.cache.trim();
+        Ok(())
+    }
+
+    /// Records that the snapshots of `stream_ids` a restore owed are now
+    /// committed to the state topic, the last of them at `state_offset`.
+    pub fn backfilled(
+        &mut self,
+        stream_ids: &[Uuid],
+        state_offset: i64,
+    ) -> Result<(), StateStoreError> {
+        let write = StoreWrite {
+            paid: stream_ids.to_vec(),
+            checkpoint: Some(self.checkpoint(state_offset)),
+            ..StoreWrite::default()
+        };
+        self.store.write(self.partition, &write)
+    }
+}
+
+fn decode<A: Aggregate>(stream_id: Uuid, bytes: &[u8]) -> Result<StreamState<A>, StateStoreError> {
+    from_stored(bytes)
+        .map_err(|error| StateStoreError::Corrupt(format!("stream {stream_id}: {error}")))
 }
 
 /// The changes of one batch, read through to the table underneath.
@@ -167,8 +309,8 @@ impl<A: Aggregate> Overlay<A> {
     pub fn stream(&self, table: &StreamTable<A>, stream_id: Uuid) -> StreamState<A> {
         self.streams
             .get(&stream_id)
-            .or_else(|| table.stream(stream_id))
             .cloned()
+            .or_else(|| table.stream(stream_id))
             .unwrap_or_default()
     }
 

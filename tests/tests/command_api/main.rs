@@ -11,3 +11,4 @@ mod projects;
 mod restart;
 mod shutdown;
 mod snapshots;
+mod state_store;

@@ -112,11 +112,20 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- with $service.stateStore }}
+            - name: state
+              mountPath: {{ .path }}
+            {{- end }}
       volumes:
         # The root filesystem is read-only; a scratch /tmp for libraries that want one.
         - name: tmp
           emptyDir:
             sizeLimit: 64Mi
+        {{- with $service.stateStore }}
+        - name: state
+          emptyDir:
+            sizeLimit: {{ .sizeLimit }}
+        {{- end }}
       {{- with $root.Values.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}
