@@ -430,3 +430,30 @@ fn every_aggregate_has_a_state_schema_for_its_state_version() {
     }
     assert_eq!(schemas::state_schema("task", 0), None);
 }
+
+/// The snapshot schemas use only keywords that mean the same in draft-07 (`if`/`then`,
+/// `const`, `default` included), so a draft-07 tool (a schema registry's checker)
+/// reads them alike.
+#[test]
+fn the_snapshot_schemas_read_alike_in_draft_07() {
+    let draft_07 = |json: &str| {
+        let mut document = schema(json);
+        document["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+        jsonschema::draft7::options()
+            .should_validate_formats(true)
+            .build(&document)
+            .expect("compiles as draft-07")
+    };
+    let envelope = draft_07(schemas::snapshot_schema());
+    let task = draft_07(schemas::state_schema("task", 1).unwrap());
+    let valid = broken(|_| {});
+    assert!(envelope.is_valid(&valid));
+    assert!(task.is_valid(&valid["state"]));
+    assert!(task.is_valid(&Snapshot::of(&Task::default()).unwrap()));
+    let untitled = broken(|s| s["state"]["title"] = json!(""));
+    assert!(!task.is_valid(&untitled["state"]));
+    let not_a_date = broken(|s| s["state"]["due_date"] = json!("2030-02-30"));
+    assert!(!task.is_valid(&not_a_date["state"]));
+    let later_format = broken(|s| s["snapshot_format"] = json!(2));
+    assert!(!envelope.is_valid(&later_format));
+}
