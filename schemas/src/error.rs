@@ -26,11 +26,34 @@ pub enum SchemaError {
     },
 }
 
+/// Why a snapshot (a record of an `events.<aggregate>.state` topic) was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotSchemaError {
+    #[error("snapshot does not match snapshot.v1: {}", Violations(.0))]
+    InvalidSnapshot(Vec<Violation>),
+    #[error("no state schema for {stream_type:?} streams at state version {state_version}")]
+    UnknownStateVersion {
+        stream_type: String,
+        state_version: u32,
+    },
+    #[error(
+        "state does not match {stream_type} state v{state_version}: {}",
+        Violations(violations)
+    )]
+    InvalidState {
+        stream_type: String,
+        state_version: u32,
+        violations: Vec<Violation>,
+    },
+}
+
 /// One way an instance broke its schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// JSON Pointer to the offending value, relative to what was validated (`""` is
-    /// the whole envelope, or the whole `data` for [`SchemaError::InvalidData`]).
+    /// the whole envelope or snapshot, or the whole `data` for
+    /// [`SchemaError::InvalidData`], the whole `state` for
+    /// [`SnapshotSchemaError::InvalidState`]).
     pub instance_path: String,
     pub message: String,
 }

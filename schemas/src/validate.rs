@@ -4,7 +4,10 @@ use std::sync::LazyLock;
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::{EventSchema, SchemaError, Violation, all, envelope_schema};
+use crate::{
+    EventSchema, SchemaError, SnapshotSchemaError, Violation, all, envelope_schema,
+    snapshot_schema, state_schemas,
+};
 
 /// Compiled once: compiling a schema costs far more than validating with it.
 static VALIDATORS: LazyLock<Validators> = LazyLock::new(Validators::compile);
@@ -13,6 +16,9 @@ struct Validators {
     envelope: Validator,
     /// Keyed by (stream_type, event_type, version).
     events: HashMap<(&'static str, &'static str, u32), Validator>,
+    snapshot: Validator,
+    /// Keyed by (stream_type, state_version).
+    states: HashMap<(&'static str, u32), Validator>,
 }
 
 impl Validators {
@@ -24,6 +30,15 @@ impl Validators {
                 .map(|schema| {
                     let name = format!("{}.v{}", schema.event_type, schema.version);
                     (key(schema), compile(schema.json, &name))
+                })
+                .collect(),
+            snapshot: compile(snapshot_schema(), "snapshot.v1"),
+            states: state_schemas()
+                .iter()
+                .map(|schema| {
+                    let name = format!("{}/state.v{}", schema.stream_type, schema.state_version);
+                    let key = (schema.stream_type, schema.state_version);
+                    (key, compile(schema.json, &name))
                 })
                 .collect(),
         }
@@ -76,6 +91,39 @@ pub fn validate_envelope(value: &Value) -> Result<(), SchemaError> {
         return Err(SchemaError::InvalidData {
             event_type: event_type.to_owned(),
             schema_version,
+            violations,
+        });
+    }
+    Ok(())
+}
+
+/// Validates a snapshot against `snapshot.v1` and its `state` against the state schema
+/// of its (`stream_type`, `state_version`). Unknown stream types and versions fail.
+pub fn validate_snapshot(value: &Value) -> Result<(), SnapshotSchemaError> {
+    let validators = &*VALIDATORS;
+    let violations = violations_of(&validators.snapshot, value);
+    if !violations.is_empty() {
+        return Err(SnapshotSchemaError::InvalidSnapshot(violations));
+    }
+
+    // The snapshot schema guarantees these fields exist with these types.
+    let stream_type = value["stream_type"].as_str().unwrap_or_default();
+    let state_version = value["state_version"]
+        .as_u64()
+        .and_then(|version| u32::try_from(version).ok())
+        .unwrap_or_default();
+
+    let Some(validator) = validators.states.get(&(stream_type, state_version)) else {
+        return Err(SnapshotSchemaError::UnknownStateVersion {
+            stream_type: stream_type.to_owned(),
+            state_version,
+        });
+    };
+    let violations = violations_of(validator, &value["state"]);
+    if !violations.is_empty() {
+        return Err(SnapshotSchemaError::InvalidState {
+            stream_type: stream_type.to_owned(),
+            state_version,
             violations,
         });
     }

@@ -23,6 +23,11 @@ fn every_schema_document() -> Vec<(String, Value)> {
         );
         documents.push((name, parse(schema.json)));
     }
+    documents.push(("snapshot.v1".to_owned(), parse(schemas::snapshot_schema())));
+    for schema in schemas::state_schemas() {
+        let name = format!("{}/state.v{}", schema.stream_type, schema.state_version);
+        documents.push((name, parse(schema.json)));
+    }
     documents
 }
 
@@ -122,6 +127,25 @@ fn schema_titles_name_type_and_version() {
     for schema in schemas::all() {
         let title = format!("{} v{}", schema.event_type, schema.version);
         assert_eq!(parse(schema.json)["title"], title.as_str());
+    }
+    for schema in schemas::state_schemas() {
+        let title = format!("{} state v{}", schema.stream_type, schema.state_version);
+        assert_eq!(parse(schema.json)["title"], title.as_str());
+    }
+}
+
+#[test]
+fn state_catalog_entries_are_unique_and_of_known_aggregates() {
+    let mut seen = HashSet::new();
+    for schema in schemas::state_schemas() {
+        assert!(
+            [Task::STREAM_TYPE, Project::STREAM_TYPE].contains(&schema.stream_type),
+            "{schema:?}"
+        );
+        assert!(
+            seen.insert((schema.stream_type, schema.state_version)),
+            "{schema:?}"
+        );
     }
 }
 

@@ -9,7 +9,7 @@ mod task;
 mod tests;
 
 pub use envelope::{command_metadata, occurred_at, task_envelope};
-pub use project::one_project_event_of_each_type;
+pub use project::{any_project_command, one_project_event_of_each_type, project_command_sequence};
 pub use task::{
     any_task_command, assignee, description, due_date, one_task_event_of_each_type, priority, tag,
     tags, task_command_sequence, task_event, title, valid_create_command,
