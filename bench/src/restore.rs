@@ -100,6 +100,9 @@ async fn measure(
             partitions: args.partitions,
             group: &group,
             log: std::env::temp_dir().join(format!("{group}-start{start}.log")),
+            // Each start is another instance, with a state directory of its
+            // own: the second takes the partitions over, as after a failover.
+            state_dir: std::env::temp_dir().join(format!("{group}-state{start}")),
         };
         let mut process = CommandApiProcess::spawn(&settings)?;
         let ready = process.wait_ready(http).await?;
@@ -107,6 +110,7 @@ async fn measure(
         checks::run(http, &process.url, &mut prefilled, start).await?;
         let after_checks = process.memory()?;
         process.terminate().await?;
+        let _ = std::fs::remove_dir_all(&settings.state_dir);
         let measured = Start {
             ready,
             resident: at_ready.resident,

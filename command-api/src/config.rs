@@ -42,7 +42,7 @@ pub struct Config {
     /// state, one `<topic>.redb` file per aggregate. Rebuildable from Kafka at
     /// any time; two instances must not share one (the second fails at start).
     pub state_dir: PathBuf,
-    /// `COMMAND_STATE_CACHE_STREAMS`, default 100000, > 0: streams each
+    /// `COMMAND_STATE_CACHE_STREAMS`, default 10000, > 0: streams each
     /// partition writer keeps in memory; the others are read from the state
     /// store when a command needs them.
     pub state_cache_streams: usize,
@@ -59,7 +59,7 @@ pub struct Config {
 
 impl Config {
     /// `COMMAND_STATE_CACHE_STREAMS`'s default.
-    pub const DEFAULT_STATE_CACHE_STREAMS: usize = 100_000;
+    pub const DEFAULT_STATE_CACHE_STREAMS: usize = 10_000;
 
     /// `IDEMPOTENCY_KEY_RETENTION`'s default, 7 days.
     pub const DEFAULT_KEY_RETENTION: Duration = Duration::from_secs(7 * 86_400);
@@ -109,7 +109,7 @@ fn schema_registry_url() -> Result<Option<String>, ConfigError> {
 }
 
 fn state_cache_streams() -> Result<usize, ConfigError> {
-    let streams: usize = env_parse("COMMAND_STATE_CACHE_STREAMS", "100000")?;
+    let streams: usize = env_parse("COMMAND_STATE_CACHE_STREAMS", "10000")?;
     if streams == 0 {
         return Err(ConfigError {
             variable: "COMMAND_STATE_CACHE_STREAMS".into(),

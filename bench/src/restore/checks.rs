@@ -1,7 +1,8 @@
 //! A handful of commands that pass only if the restore was right: renames of
 //! pre-filled streams conditional on their restored version, a stale
-//! `If-Match` refused, a pre-filled `Idempotency-Key` refused on another task,
-//! and a fresh create.
+//! `If-Match` refused, a pre-filled `Idempotency-Key` refused with another
+//! command on its task (the idempotency records were restored), and a fresh
+//! create.
 
 use anyhow::Context;
 use reqwest::StatusCode;
@@ -47,14 +48,14 @@ pub async fn run(
         sample.id
     );
 
-    let (key, tenant) = &prefilled.used_key;
-    let (status, body) = create(http, url, tenant, Some(key)).await?;
+    let (key, tenant, stream_id) = &prefilled.used_key;
+    let (status, body) = create(http, url, tenant, *stream_id, Some(key)).await?;
     anyhow::ensure!(
         status == StatusCode::UNPROCESSABLE_ENTITY,
-        "the pre-filled Idempotency-Key {key} on another task answered {status}: {body}"
+        "the pre-filled Idempotency-Key {key} with another create of its task answered {status}: {body}"
     );
 
-    let (status, body) = create(http, url, tenant, None).await?;
+    let (status, body) = create(http, url, tenant, Uuid::now_v7(), None).await?;
     anyhow::ensure!(
         status == StatusCode::CREATED,
         "a create answered {status}: {body}"
@@ -81,12 +82,13 @@ async fn create(
     http: &reqwest::Client,
     url: &str,
     tenant: &str,
+    task_id: Uuid,
     idempotency_key: Option<&str>,
 ) -> anyhow::Result<(StatusCode, Value)> {
     let mut request = http
         .post(format!("{url}/v1/tasks"))
         .header("authorization", crate::auth::bearer(tenant))
-        .json(&json!({ "task_id": Uuid::now_v7(), "title": "created after restore" }));
+        .json(&json!({ "task_id": task_id, "title": "created after restore" }));
     if let Some(key) = idempotency_key {
         request = request.header("idempotency-key", key);
     }

@@ -17,6 +17,8 @@ pub struct Settings<'a> {
     pub partitions: i32,
     pub group: &'a str,
     pub log: PathBuf,
+    /// `COMMAND_STATE_DIR`: the instance's local store.
+    pub state_dir: PathBuf,
 }
 
 pub struct CommandApiProcess {
@@ -61,6 +63,7 @@ impl CommandApiProcess {
             .env("EVENTS_TOPIC_PREFIX", settings.topic_prefix)
             .env("EVENTS_TOPIC_PARTITIONS", settings.partitions.to_string())
             .env("COMMAND_API_GROUP", settings.group)
+            .env("COMMAND_STATE_DIR", &settings.state_dir)
             .env("COMMAND_API_ADDR", format!("127.0.0.1:{port}"))
             // Authentication on, as deployed (and as the other benchmarks run it).
             .env("AUTH_MODE", "jwt")

@@ -43,8 +43,8 @@ pub struct Prefilled {
     pub events: usize,
     /// Streams 0, the middle one and the last.
     pub samples: Vec<Stream>,
-    /// An `Idempotency-Key` used on a pre-filled stream, and its tenant.
-    pub used_key: (String, String),
+    /// The `Idempotency-Key` of stream 9's create: (key, tenant, stream).
+    pub used_key: (String, String, Uuid),
 }
 
 pub fn tenant_of(stream: usize) -> String {
@@ -134,7 +134,7 @@ fn produce(brokers: &str, topic: &str, partitions: i32, row: Row) -> anyhow::Res
     Ok(Prefilled {
         events: row.events(),
         samples,
-        used_key: (key, tenant_of(9)),
+        used_key: (key, tenant_of(9), ids[9]),
     })
 }
 
