@@ -19,6 +19,7 @@ use super::error::{Operation, RegistryError};
 /// The registry's REST media type (Confluent's v1 API).
 const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 const TIMEOUT: Duration = Duration::from_secs(10);
+const SEND_ATTEMPTS: u32 = 3;
 
 pub struct RegistryClient {
     base_url: String,
@@ -75,16 +76,38 @@ impl RegistryClient {
         })
     }
 
+    /// Sends an idempotent request (a read, or a PUT of a setting), again
+    /// when it could not be sent: a pooled connection the registry has just
+    /// closed fails the first attempt, a busy registry may refuse one.
+    async fn send(
+        &self,
+        operation: &Operation,
+        request: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, RegistryError> {
+        let mut attempt = 1;
+        loop {
+            match request().send().await {
+                Ok(response) => return Ok(response),
+                Err(error) if attempt < SEND_ATTEMPTS => {
+                    tracing::warn!(%error, attempt, "schema registry request failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(200 * attempt as u64)).await;
+                    attempt += 1;
+                }
+                Err(error) => return Err(self.failed(operation, error.to_string())),
+            }
+        }
+    }
+
     /// True when the subject has at least one (non-deleted) version.
     pub async fn has_versions(&self, subject: &str) -> Result<bool, RegistryError> {
         let operation = Operation::ListVersions(subject.to_owned());
         let response = self
-            .http
-            .get(format!("{}/subjects/{subject}/versions", self.base_url))
-            .header(reqwest::header::ACCEPT, MEDIA_TYPE)
-            .send()
-            .await
-            .map_err(|error| self.failed(&operation, error.to_string()))?;
+            .send(&operation, || {
+                self.http
+                    .get(format!("{}/subjects/{subject}/versions", self.base_url))
+                    .header(reqwest::header::ACCEPT, MEDIA_TYPE)
+            })
+            .await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Ok(false);
         }
@@ -95,14 +118,14 @@ impl RegistryClient {
     pub async fn set_compatibility(&self, subject: &str, level: &str) -> Result<(), RegistryError> {
         let operation = Operation::SetCompatibility(subject.to_owned());
         let response = self
-            .http
-            .put(format!("{}/config/{subject}", self.base_url))
-            .header(reqwest::header::CONTENT_TYPE, MEDIA_TYPE)
-            .header(reqwest::header::ACCEPT, MEDIA_TYPE)
-            .body(json!({ "compatibility": level }).to_string())
-            .send()
-            .await
-            .map_err(|error| self.failed(&operation, error.to_string()))?;
+            .send(&operation, || {
+                self.http
+                    .put(format!("{}/config/{subject}", self.base_url))
+                    .header(reqwest::header::CONTENT_TYPE, MEDIA_TYPE)
+                    .header(reqwest::header::ACCEPT, MEDIA_TYPE)
+                    .body(json!({ "compatibility": level }).to_string())
+            })
+            .await?;
         self.json::<serde_json::Value>(response, &operation)
             .await
             .map(drop)
@@ -117,17 +140,17 @@ impl RegistryClient {
     ) -> Result<Compatibility, RegistryError> {
         let operation = Operation::CheckCompatibility(subject.to_owned());
         let response = self
-            .http
-            .post(format!(
-                "{}/compatibility/subjects/{subject}/versions/latest?verbose=true",
-                self.base_url
-            ))
-            .header(reqwest::header::CONTENT_TYPE, MEDIA_TYPE)
-            .header(reqwest::header::ACCEPT, MEDIA_TYPE)
-            .body(json!({ "schemaType": "JSON", "schema": schema }).to_string())
-            .send()
-            .await
-            .map_err(|error| self.failed(&operation, error.to_string()))?;
+            .send(&operation, || {
+                self.http
+                    .post(format!(
+                        "{}/compatibility/subjects/{subject}/versions/latest?verbose=true",
+                        self.base_url
+                    ))
+                    .header(reqwest::header::CONTENT_TYPE, MEDIA_TYPE)
+                    .header(reqwest::header::ACCEPT, MEDIA_TYPE)
+                    .body(json!({ "schemaType": "JSON", "schema": schema }).to_string())
+            })
+            .await?;
         self.json(response, &operation).await
     }
 
