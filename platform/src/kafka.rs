@@ -75,15 +75,7 @@ pub async fn ensure_state_topic(
         ("min.cleanable.dirty.ratio", "0.5"),
         ("max.compaction.lag.ms", "86400000"),
     ];
-    let found = create_topic(brokers, topic, partitions, replication, &configs).await?;
-    if found != partitions {
-        return Err(TopicError::PartitionsDiffer {
-            topic: topic.to_owned(),
-            found,
-            expected: partitions,
-        });
-    }
-    Ok(found)
+    create_companion_topic(brokers, topic, partitions, replication, &configs).await
 }
 
 /// The topic of the idempotency key claims of an events topic's commands.
@@ -113,7 +105,19 @@ pub async fn ensure_keys_topic(
         ("retention.ms", retention_ms.as_str()),
         ("segment.ms", "3600000"),
     ];
-    let found = create_topic(brokers, topic, partitions, replication, &configs).await?;
+    create_companion_topic(brokers, topic, partitions, replication, &configs).await
+}
+
+/// Creates a topic that must be partitioned exactly like its events topic
+/// (a record lives in the partition of the same number as its stream's).
+async fn create_companion_topic(
+    brokers: &str,
+    topic: &str,
+    partitions: i32,
+    replication: i32,
+    configs: &[(&str, &str)],
+) -> Result<i32, TopicError> {
+    let found = create_topic(brokers, topic, partitions, replication, configs).await?;
     if found != partitions {
         return Err(TopicError::PartitionsDiffer {
             topic: topic.to_owned(),

@@ -298,3 +298,19 @@ impl Client {
         }
     }
 }
+
+/// The value of a counter of an instance's metrics for this test's topic (the
+/// in-process instances of all tests share one recorder, hence the label).
+pub async fn topic_counter(url: &str, name: &str, env: &TestEnv) -> u64 {
+    let text = reqwest::get(format!("{url}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let label = format!("topic=\"{}\"", env.tasks_topic());
+    text.lines()
+        .filter(|line| line.starts_with(name) && line.contains(&label))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}

@@ -9,7 +9,7 @@ use schemas::SnapshotSchemaError;
 use serde_json::json;
 use tests::TestEnv;
 use tests::auth::DEFAULT_TENANT;
-use tests::command_api::{Client, InProcess};
+use tests::command_api::{Client, InProcess, topic_counter};
 use tests::kafka::{ReadRecord, read_all, stream_events};
 use tests::read_side::producer::EventProducer;
 use tests::read_side::story::{Rng, TaskStory};
@@ -61,26 +61,11 @@ fn assert_snapshots_equal_the_log(env: &TestEnv, streams: &[Uuid]) {
     }
 }
 
-/// The value of a counter of the process's metrics for this test's topic.
-async fn counter(url: &str, name: &str, env: &TestEnv) -> u64 {
-    let text = reqwest::get(format!("{url}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let label = format!("topic=\"{}\"", env.tasks_topic());
-    text.lines()
-        .filter(|line| line.starts_with(name) && line.contains(&label))
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
-        .sum()
-}
-
 async fn restore_counters(url: &str, env: &TestEnv) -> (u64, u64, u64) {
     (
-        counter(url, "command_api_restore_snapshots_total", env).await,
-        counter(url, "command_api_restore_events_total", env).await,
-        counter(url, "command_api_snapshots_backfilled_total", env).await,
+        topic_counter(url, "command_api_restore_snapshots_total", env).await,
+        topic_counter(url, "command_api_restore_events_total", env).await,
+        topic_counter(url, "command_api_snapshots_backfilled_total", env).await,
     )
 }
 

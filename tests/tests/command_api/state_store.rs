@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::json;
 use tests::TestEnv;
-use tests::command_api::{ChildProcess, Client, InProcess, wait_ready};
+use tests::command_api::{ChildProcess, Client, InProcess, topic_counter, wait_ready};
 use tests::kafka::read_all;
 use uuid::Uuid;
 
@@ -24,26 +24,10 @@ async fn start(env: &TestEnv, state_dir: &Path, cache_streams: usize) -> InProce
     InProcess::start_with(config(env, state_dir, cache_streams)).await
 }
 
-/// The value of a counter of the process's metrics for this test's topic
-/// (the in-process instances of all tests share one recorder).
-async fn counter(url: &str, name: &str, env: &TestEnv) -> u64 {
-    let text = reqwest::get(format!("{url}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let label = format!("topic=\"{}\"", env.tasks_topic());
-    text.lines()
-        .filter(|line| line.starts_with(name) && line.contains(&label))
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
-        .sum()
-}
-
 async fn restored(url: &str, env: &TestEnv) -> (u64, u64) {
     (
-        counter(url, "command_api_restore_snapshots_total", env).await,
-        counter(url, "command_api_restore_events_total", env).await,
+        topic_counter(url, "command_api_restore_snapshots_total", env).await,
+        topic_counter(url, "command_api_restore_events_total", env).await,
     )
 }
 
