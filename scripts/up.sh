@@ -87,6 +87,10 @@ main() {
   CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:+$CORS_ALLOWED_ORIGINS,}$CONSOLE_URL,http://localhost:8084
   CONSOLE_DIST=$ROOT/console/dist
   export CORS_ALLOWED_ORIGINS CONSOLE_DIST
+  # The command API's local state store, with the rest of the local state
+  # (git-ignored), not in the working directory it would default to.
+  COMMAND_STATE_DIR=${COMMAND_STATE_DIR:-$ROOT/.local/command-state}
+  export COMMAND_STATE_DIR
 
   mkdir -p "$LOG_DIR" "$PID_DIR"
   local entry name port
