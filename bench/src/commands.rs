@@ -230,6 +230,7 @@ pub async fn start_command_api(args: &Args, topic_prefix: &str) -> anyhow::Resul
             .join("bench-command-state")
             .join(topic_prefix.trim_end_matches('.')),
         state_cache_streams: command_api::Config::DEFAULT_STATE_CACHE_STREAMS,
+        standby_replicas: 0,
         schema_registry_url: None,
         auth: crate::auth::settings(),
         http: platform::config::HttpSettings::without_rate_limits(),

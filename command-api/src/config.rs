@@ -46,6 +46,11 @@ pub struct Config {
     /// partition writer keeps in memory; the others are read from the state
     /// store when a command needs them.
     pub state_cache_streams: usize,
+    /// `COMMAND_STANDBY_REPLICAS`, default 0: how many other instances' partitions
+    /// this instance keeps warm copies of, so that a failover to it reads only
+    /// the newest snapshots. With 1, each instance follows the partitions of the
+    /// instance before it (in the order of their URLs).
+    pub standby_replicas: usize,
     /// `SCHEMA_REGISTRY_URL`, default unset: when set, the event schemas are
     /// registered there at start and record values are framed with their ids
     /// (Confluent JSON Schema wire format); unset, values are plain JSON.
@@ -83,6 +88,7 @@ impl Config {
             key_retention: key_retention()?,
             state_dir: PathBuf::from(env_or("COMMAND_STATE_DIR", "command-state")),
             state_cache_streams: state_cache_streams()?,
+            standby_replicas: env_parse("COMMAND_STANDBY_REPLICAS", "0")?,
             schema_registry_url: schema_registry_url()?,
             auth: AuthSettings::from_env()?,
             http: HttpSettings::from_env(RouteClass::Commands)?,

@@ -28,6 +28,7 @@ pub fn config(env: &TestEnv) -> command_api::Config {
         key_retention: Some(command_api::Config::DEFAULT_KEY_RETENTION),
         state_dir: env.state_dir(),
         state_cache_streams: command_api::Config::DEFAULT_STATE_CACHE_STREAMS,
+        standby_replicas: 0,
         schema_registry_url: None,
         auth: crate::auth::settings(),
         http: platform::config::HttpSettings::without_rate_limits(),

@@ -22,7 +22,7 @@ use crate::http::forward::Forwarder;
 use crate::http::instances::{self, InstanceDirectory};
 use crate::http::openapi::{self, OpenApiDocument};
 use crate::ownership::group_member::GroupMemberSettings;
-use crate::ownership::{self, GroupMember};
+use crate::ownership::{self, GroupMember, StandbyPlanner};
 
 /// The entry point of a command API with chosen aggregates.
 pub struct CommandApi;
@@ -94,6 +94,13 @@ impl CommandApiBuilder {
             },
             mounted.iter().map(|m| m.partition_owner()).collect(),
         )?;
+        let standby = StandbyPlanner::start(
+            &config.kafka.brokers,
+            &config.group_id,
+            &url,
+            config.standby_replicas,
+            mounted.iter().map(|m| m.partition_owner()).collect(),
+        )?;
         let command_http = web::Data::new(CommandHttp {
             forwarder: Forwarder::new(config.command_timeout),
             max_body_bytes: config.max_body_bytes,
@@ -144,6 +151,7 @@ impl CommandApiBuilder {
             port,
             server,
             member,
+            standby,
         })
     }
 }

@@ -14,13 +14,14 @@ pub use registration::Registration;
 pub use start_error::StartError;
 
 use crate::config::Config;
-use crate::ownership::GroupMember;
+use crate::ownership::{GroupMember, StandbyPlanner};
 
 pub struct Application {
     url: String,
     port: u16,
     server: actix_web::dev::Server,
     member: GroupMember,
+    standby: Option<StandbyPlanner>,
 }
 
 impl Application {
@@ -52,8 +53,14 @@ impl Application {
         shutdown.await;
         tracing::info!("shutting down");
         server.stop().await;
-        let member = self.member;
-        let _ = tokio::task::spawn_blocking(move || member.leave()).await;
+        let (member, standby) = (self.member, self.standby);
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Some(standby) = standby {
+                standby.stop();
+            }
+            member.leave()
+        })
+        .await;
         Ok(())
     }
 }

@@ -2,18 +2,22 @@
 //! Ownership comes from one Kafka consumer group on the events topics of every
 //! mounted aggregate: the group
 //! assigns partitions, this instance runs a writer for each of its own, and
-//! the group's description tells where every other partition lives.
+//! the group's description tells where every other partition lives (and,
+//! with `COMMAND_STANDBY_REPLICAS`, which of them this instance follows).
 
 mod assignment;
 pub mod group_member;
+mod group_view;
 mod partition_owner;
 mod registry;
 mod routing;
+mod standby_planner;
 
 pub use group_member::GroupMember;
 pub use partition_owner::PartitionOwner;
 pub use registry::{OwnershipStatus, Registry};
 pub use routing::RoutingTable;
+pub use standby_planner::StandbyPlanner;
 
 /// The consumer `client.id` carries the instance's URL so peers can forward to it.
 const CLIENT_ID_PREFIX: &str = "command-api|";

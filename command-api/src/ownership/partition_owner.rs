@@ -12,6 +12,8 @@ pub trait PartitionOwner: Send + Sync {
     fn revoke(&self, partitions: &[i32]);
     fn revoke_all(&self);
     fn replace_dead_writers(&self);
+    /// Keeps standby copies of exactly these partitions (the owned ones aside).
+    fn stand_by(&self, partitions: &[i32]);
 }
 
 impl<A: Aggregate> PartitionOwner for Registry<A> {
@@ -33,5 +35,9 @@ impl<A: Aggregate> PartitionOwner for Registry<A> {
 
     fn replace_dead_writers(&self) {
         Registry::replace_dead_writers(self);
+    }
+
+    fn stand_by(&self, partitions: &[i32]) {
+        Registry::stand_by(self, partitions);
     }
 }

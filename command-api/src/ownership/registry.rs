@@ -1,17 +1,22 @@
-//! The writers this instance runs, keyed by partition.
+//! The writers this instance runs, keyed by partition, and the standby
+//! copies it keeps of partitions it does not own. A partition never has both:
+//! its standby copy stops before its writer starts, as both write the
+//! partition's part of the state store.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use events::Aggregate;
 
 use crate::writer::key_claims::ClaimRequest;
-use crate::writer::{CommandRequest, PartitionWriter, WriterHandle, WriterSettings};
+use crate::writer::{CommandRequest, PartitionWriter, StandbyCopy, WriterHandle, WriterSettings};
 
 pub struct Registry<A: Aggregate> {
     settings: WriterSettings,
     writers: Mutex<HashMap<i32, WriterHandle<A>>>,
+    /// Locked after `writers` when both are needed.
+    standbys: Mutex<HashMap<i32, StandbyCopy>>,
     /// Set once the group has given this member its first assignment.
     joined: AtomicBool,
 }
@@ -22,6 +27,8 @@ pub struct OwnershipStatus {
     pub joined: bool,
     pub owned: Vec<i32>,
     pub restoring: Vec<i32>,
+    /// Partitions of other instances this one keeps a standby copy of.
+    pub standby: Vec<i32>,
 }
 
 impl<A: Aggregate> Registry<A> {
@@ -29,6 +36,7 @@ impl<A: Aggregate> Registry<A> {
         Self {
             settings,
             writers: Mutex::new(HashMap::new()),
+            standbys: Mutex::new(HashMap::new()),
             joined: AtomicBool::new(false),
         }
     }
@@ -40,9 +48,22 @@ impl<A: Aggregate> Registry<A> {
     pub fn assign(&self, partitions: &[i32]) {
         let mut writers = self.writers.lock().expect("registry lock");
         for &partition in partitions {
-            writers
-                .entry(partition)
-                .or_insert_with(|| PartitionWriter::spawn(partition, self.settings.clone()));
+            if writers.contains_key(&partition) {
+                continue;
+            }
+            // Brief (a poll and a store write): the copy is where the writer's restore starts.
+            let standby = self
+                .standbys
+                .lock()
+                .expect("standby lock")
+                .remove(&partition);
+            if let Some(standby) = standby {
+                standby.stop();
+            }
+            writers.insert(
+                partition,
+                PartitionWriter::spawn(partition, self.settings.clone()),
+            );
         }
         self.joined.store(true, Ordering::Release);
         metrics::gauge!("command_api_owned_partitions", "topic" => self.settings.topic.clone())
@@ -76,6 +97,39 @@ impl<A: Aggregate> Registry<A> {
             .copied()
             .collect();
         self.revoke(&partitions);
+        self.stand_by(&[]);
+    }
+
+    /// Keeps standby copies of `partitions`, except those this instance owns,
+    /// and stops every other. A copy that ended (it met a snapshot it cannot
+    /// read, which the takeover's restore handles) is not started again.
+    pub fn stand_by(&self, partitions: &[i32]) {
+        let writers = self.writers.lock().expect("registry lock");
+        let mut standbys = self.standbys.lock().expect("standby lock");
+        let wanted: HashSet<i32> = partitions
+            .iter()
+            .copied()
+            .filter(|p| !writers.contains_key(p))
+            .collect();
+        let unwanted: Vec<i32> = standbys
+            .keys()
+            .copied()
+            .filter(|p| !wanted.contains(p))
+            .collect();
+        let stopped: Vec<StandbyCopy> =
+            unwanted.iter().filter_map(|p| standbys.remove(p)).collect();
+        for partition in wanted {
+            standbys
+                .entry(partition)
+                .or_insert_with(|| StandbyCopy::start::<A>(&self.settings, partition));
+        }
+        metrics::gauge!("command_api_standby_partitions", "topic" => self.settings.topic.clone())
+            .set(standbys.len() as f64);
+        drop(standbys);
+        drop(writers);
+        for standby in stopped {
+            standby.stop();
+        }
     }
 
     /// A writer that died while its partition is still ours (e.g. a failed
@@ -131,10 +185,19 @@ impl<A: Aggregate> Registry<A> {
             .copied()
             .filter(|p| !writers[p].is_ready())
             .collect();
+        let mut standby: Vec<i32> = self
+            .standbys
+            .lock()
+            .expect("standby lock")
+            .keys()
+            .copied()
+            .collect();
+        standby.sort_unstable();
         OwnershipStatus {
             joined: self.joined.load(Ordering::Acquire),
             owned,
             restoring,
+            standby,
         }
     }
 }

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::BaseConsumer;
 
-use super::{assignment, url_from_client_id};
+use super::group_view::GroupView;
 
 const FRESH_FOR: Duration = Duration::from_secs(2);
 
@@ -58,21 +58,9 @@ impl RoutingTable {
         let group_id = self.group_id.clone();
         let topic = self.topic.clone();
         let owners = tokio::task::spawn_blocking(move || {
-            let mut owners = HashMap::new();
-            let Ok(groups) = admin.fetch_group_list(Some(&group_id), Duration::from_secs(2)) else {
-                return owners;
-            };
-            for member in groups.groups().iter().flat_map(|group| group.members()) {
-                let (Some(url), Some(bytes)) =
-                    (url_from_client_id(member.client_id()), member.assignment())
-                else {
-                    continue;
-                };
-                for partition in assignment::partitions_of(bytes, &topic) {
-                    owners.insert(partition, url.to_owned());
-                }
-            }
-            owners
+            GroupView::fetch(&admin, &group_id)
+                .map(|view| view.owners(&topic))
+                .unwrap_or_default()
         })
         .await
         .unwrap_or_default();

@@ -10,6 +10,7 @@ mod polled_producer;
 pub(crate) mod record;
 mod restore;
 mod snapshot;
+mod standby;
 mod state_store;
 mod stream_cache;
 mod stream_table;
@@ -23,6 +24,7 @@ use uuid::Uuid;
 use crate::rejection::Rejection;
 
 pub use partition_writer::{PartitionWriter, WriterHandle, WriterSettings};
+pub use standby::StandbyCopy;
 pub use state_store::{StateStore, StateStoreError};
 pub use value_format::{UnregisteredEvent, ValueFormat};
 

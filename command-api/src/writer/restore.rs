@@ -29,7 +29,7 @@ use uuid::Uuid;
 use super::key_claims::{ClaimRecord, KeyClaims, claim_key};
 use super::record;
 use super::snapshot::{from_snapshot, to_stored};
-use super::state_store::{Checkpoint, StateStoreError, StoreWrite};
+use super::state_store::{Checkpoint, StateStore, StateStoreError, StoreWrite};
 use super::stream_table::{RecordRef, RecordedCommand, StreamState, StreamTable};
 
 pub struct RestoreReport {
@@ -79,14 +79,8 @@ pub fn restore<A: Aggregate>(
         elapsed: Duration::ZERO,
     };
     let ends = partition_ends(source)?;
-    let identity = format!(
-        "cluster {} topic {} snapshot format {SNAPSHOT_FORMAT} {} state {}",
-        ends.cluster_id,
-        source.topic,
-        A::STREAM_TYPE,
-        A::STATE_VERSION
-    );
-    let checkpoint = usable_checkpoint(table, &identity, &ends)?;
+    let identity = store_identity::<A>(&ends.cluster_id, source.topic);
+    let checkpoint = usable_checkpoint(table.store(), table.partition(), &identity, &ends)?;
     report.resumed = checkpoint.is_some();
     let mut state_offset = checkpoint.as_ref().map_or(-1, |c| c.state_offset);
     let mut covered: Option<i64> = checkpoint.as_ref().and_then(|c| c.covered);
@@ -220,14 +214,24 @@ pub fn restore<A: Aggregate>(
     Ok(report)
 }
 
-struct PartitionEnds {
-    cluster_id: String,
+/// What a store checkpoint must name to belong to this cluster's topic,
+/// snapshot format and aggregate state version.
+pub(super) fn store_identity<A: Aggregate>(cluster_id: &str, topic: &str) -> String {
+    format!(
+        "cluster {cluster_id} topic {topic} snapshot format {SNAPSHOT_FORMAT} {} state {}",
+        A::STREAM_TYPE,
+        A::STATE_VERSION
+    )
+}
+
+pub(super) struct PartitionEnds {
+    pub cluster_id: String,
     /// The offsets the next records of each topic's partition will get.
     state_end: i64,
     events_end: i64,
 }
 
-fn partition_ends(source: &RestoreSource<'_>) -> Result<PartitionEnds, KafkaError> {
+pub(super) fn partition_ends(source: &RestoreSource<'_>) -> Result<PartitionEnds, KafkaError> {
     let consumer: BaseConsumer<ReaderContext> = platform::kafka::client_config(source.brokers)
         .set("group.id", "command-api.restore")
         .create_with_context(ReaderContext)?;
@@ -251,13 +255,13 @@ fn partition_ends(source: &RestoreSource<'_>) -> Result<PartitionEnds, KafkaErro
 
 /// The store's checkpoint when its data is this partition's and no newer
 /// than the topics; otherwise the partition's data is wiped.
-fn usable_checkpoint<A: Aggregate>(
-    table: &StreamTable<A>,
+pub(super) fn usable_checkpoint(
+    store: &StateStore,
+    partition: i32,
     identity: &str,
     ends: &PartitionEnds,
 ) -> Result<Option<Checkpoint>, StateStoreError> {
-    let partition = table.partition();
-    let stale = match table.store().checkpoint(partition)? {
+    let stale = match store.checkpoint(partition)? {
         None => "no checkpoint",
         Some(checkpoint) if checkpoint.identity != identity => {
             "another cluster, topic or snapshot format"
@@ -275,7 +279,7 @@ fn usable_checkpoint<A: Aggregate>(
         reason = stale,
         "state store restored from the beginning"
     );
-    table.store().wipe(partition)?;
+    store.wipe(partition)?;
     Ok(None)
 }
 
@@ -407,18 +411,7 @@ fn read_to_end(
     should_stop: &impl Fn() -> bool,
     mut each: impl FnMut(&BorrowedMessage<'_>),
 ) -> Result<(), KafkaError> {
-    let consumer: BaseConsumer<ReaderContext> = platform::kafka::client_config(brokers)
-        .set("group.id", "command-api.restore")
-        .set("enable.auto.commit", "false")
-        .set("isolation.level", "read_committed")
-        .set("enable.partition.eof", "true")
-        .set("auto.offset.reset", "earliest")
-        .set("fetch.max.bytes", "52428800")
-        .set("max.partition.fetch.bytes", "10485760")
-        .create_with_context(ReaderContext)?;
-    let mut assignment = TopicPartitionList::new();
-    assignment.add_partition_offset(topic, partition, start)?;
-    consumer.assign(&assignment)?;
+    let consumer = committed_reader(brokers, topic, partition, start)?;
     loop {
         if should_stop() {
             return Err(KafkaError::Canceled);
@@ -435,8 +428,35 @@ fn read_to_end(
     }
 }
 
+/// A consumer of one partition's committed records from `start`, which
+/// reports the partition's end.
+pub(super) fn committed_reader(
+    brokers: &str,
+    topic: &str,
+    partition: i32,
+    start: Offset,
+) -> Result<BaseConsumer<ReaderContext>, KafkaError> {
+    let consumer: BaseConsumer<ReaderContext> = platform::kafka::client_config(brokers)
+        .set("group.id", "command-api.restore")
+        .set("enable.auto.commit", "false")
+        .set("isolation.level", "read_committed")
+        .set("enable.partition.eof", "true")
+        .set("auto.offset.reset", "earliest")
+        // Every partition restores at once, each with its own consumer; with
+        // librdkafka's defaults (a 64 MB prefetch queue each) the buffers of
+        // a takeover would outweigh the state it restores.
+        .set("fetch.max.bytes", "4194304")
+        .set("max.partition.fetch.bytes", "2097152")
+        .set("queued.max.messages.kbytes", "4096")
+        .create_with_context(ReaderContext)?;
+    let mut assignment = TopicPartitionList::new();
+    assignment.add_partition_offset(topic, partition, start)?;
+    consumer.assign(&assignment)?;
+    Ok(consumer)
+}
+
 /// Errors a restore cannot ride out: the partition itself is gone or forbidden.
-fn is_fatal(error: &KafkaError) -> bool {
+pub(super) fn is_fatal(error: &KafkaError) -> bool {
     use rdkafka::types::RDKafkaErrorCode as Code;
     matches!(
         error.rdkafka_error_code(),

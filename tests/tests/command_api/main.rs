@@ -11,4 +11,5 @@ mod projects;
 mod restart;
 mod shutdown;
 mod snapshots;
+mod standby;
 mod state_store;

@@ -70,6 +70,7 @@ RUST_LOG: {{ .Values.logging.rustLog | quote }}
 LOG_FORMAT: {{ .Values.logging.format | quote }}
 COMMAND_API_GROUP: {{ .Values.commandApi.group | quote }}
 COMMAND_STATE_DIR: {{ .Values.commandApi.stateStore.path | quote }}
+COMMAND_STANDBY_REPLICAS: {{ .Values.commandApi.standbyReplicas | quote }}
 RATE_LIMIT_COMMANDS_PER_SECOND: {{ .Values.commandApi.rateLimit.perSecond | quote }}
 RATE_LIMIT_COMMANDS_BURST: {{ .Values.commandApi.rateLimit.burst | quote }}
 PROJECTOR_GROUP_PREFIX: {{ .Values.projector.groupPrefix | quote }}
@@ -93,7 +94,7 @@ RATE_LIMIT_QUERIES_BURST: {{ .Values.queryApi.rateLimit.burst | quote }}
 {{/* The variables of the ConfigMap one service reads besides the shared ones, by component. */}}
 {{- define "cqrs-platform.ownVariables" -}}
 {{- $own := dict
-  "command-api" (list "EVENTS_TOPIC_PARTITIONS" "EVENTS_TOPIC_REPLICATION" "SCHEMA_REGISTRY_URL" "COMMAND_API_GROUP" "COMMAND_STATE_DIR" "RATE_LIMIT_COMMANDS_PER_SECOND" "RATE_LIMIT_COMMANDS_BURST")
+  "command-api" (list "EVENTS_TOPIC_PARTITIONS" "EVENTS_TOPIC_REPLICATION" "SCHEMA_REGISTRY_URL" "COMMAND_API_GROUP" "COMMAND_STATE_DIR" "COMMAND_STANDBY_REPLICAS" "RATE_LIMIT_COMMANDS_PER_SECOND" "RATE_LIMIT_COMMANDS_BURST")
   "projector" (list "EVENTS_TOPIC_PARTITIONS" "EVENTS_TOPIC_REPLICATION" "DATABASE_URL" "PROJECTOR_GROUP_PREFIX" "PROJECTOR_PROJECTIONS" "PROCESS_MANAGER_COMMAND_API_URL" "PROCESS_MANAGER_TOKEN_COMMAND")
   "query-api" (list "DATABASE_URL" "QUERY_API_WORKERS" "RATE_LIMIT_QUERIES_PER_SECOND" "RATE_LIMIT_QUERIES_BURST") -}}
 {{- index $own . | toJson -}}
