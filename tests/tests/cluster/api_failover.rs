@@ -45,9 +45,13 @@ async fn killed_instance_with_long_history_fails_over_losing_nothing() {
 
     let executable = env!("CARGO_BIN_EXE_test-command-api");
     let session = SESSION_TIMEOUT_MS.to_string();
+    // Each instance keeps a warm copy of the other's partitions, so the
+    // survivor's takeover reads only the snapshots written since.
+    let standby = standby_replicas().to_string();
     let settings = [
         ("EVENTS_TOPIC_REPLICATION", "3"),
         ("KAFKA_SESSION_TIMEOUT_MS", session.as_str()),
+        ("COMMAND_STANDBY_REPLICAS", standby.as_str()),
     ];
     let started = Instant::now();
     let mut first = ChildProcess::start_with_env(&env, executable, &settings).await;
@@ -90,7 +94,7 @@ async fn killed_instance_with_long_history_fails_over_losing_nothing() {
     }
     let slowest = accepting.values().max().copied().unwrap_or_default();
     println!(
-        "failover: {} events of history, partitions accepting after {:.2} s (session timeout {SESSION_TIMEOUT_MS} ms)",
+        "failover: {} events of history, partitions accepting after {:.2} s (session timeout {SESSION_TIMEOUT_MS} ms, COMMAND_STANDBY_REPLICAS {standby})",
         history.events,
         slowest.as_secs_f64()
     );
@@ -143,6 +147,13 @@ async fn killed_instance_with_long_history_fails_over_losing_nothing() {
         "the load was acknowledged at all"
     );
     drop(second);
+}
+
+/// `CLUSTER_STANDBY_REPLICAS` (default 1): the instances' `COMMAND_STANDBY_REPLICAS`;
+/// 0 measures a takeover that reads the whole state partition.
+fn standby_replicas() -> usize {
+    platform::env_parse("CLUSTER_STANDBY_REPLICAS", "1")
+        .expect("CLUSTER_STANDBY_REPLICAS is a number")
 }
 
 /// Renames `task` through the survivor until one is answered with 2xx;
